@@ -1,0 +1,78 @@
+"""The gym-equipment storefront: `create_app` builds the Flask application."""
+import os
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+import shop.models  # noqa: F401  (every table registered before migrations look)
+from shop import caching, commands, security, static_assets, templating
+from shop.cart.views import bp as cart_bp
+from shop.catalog.views import bp as catalog_bp
+from shop.checkout.views import bp as checkout_bp
+from shop.config import BASE_DIR, check_production_settings, config_from_environment
+from shop.accounts.service import load_user
+from shop.accounts.views import bp as accounts_bp
+from shop.backoffice.views import bp as admin_bp
+from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
+from shop.orders.views import bp as orders_bp
+from shop.pages.views import bp as pages_bp
+
+
+def create_app(config=None) -> Flask:
+    """Build the app from the environment's config class, then apply `config` overrides.
+
+    `config` may be a config class or a mapping of settings (tests pass a mapping).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_from_environment())
+        if config:
+            app.config.from_mapping(config)
+    check_production_settings(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    templating.register(app)  # after the blueprints: the admin menu lists what exists
+    security.register(app)
+    commands.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    caching.init_app(app)
+    static_assets.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, pages_bp, accounts_bp,
+                      admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_http_error(error: HTTPException):
+        return render_template("errors/error.html", error=error), error.code
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, render_http_error)
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_template("errors/error.html", error=error, server_error=True), 500

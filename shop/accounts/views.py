@@ -1,0 +1,67 @@
+"""Staff sign-in, sign-out and password change."""
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from shop.accounts import service
+from shop.accounts.forms import LoginForm, PasswordForm
+from shop.extensions import limiter, rate_limit
+
+bp = Blueprint("accounts", __name__, url_prefix="/admin")
+STAFF_SESSION_HOURS = 8
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path may be a redirect target after sign-in."""
+    if not target:
+        return url_for("admin.dashboard")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("admin.dashboard")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()
+            login_user(user, duration=timedelta(hours=STAFF_SESSION_HOURS))
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")), code=303)
+        flash("That email and password don't match an account.", "error")
+        return render_template("admin/login.html", form=form), 401
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current.data, form.new.data)
+        except service.AccountError as error:
+            flash(str(error), "error")
+            return render_template("admin/password.html", form=form), 400
+        login_user(current_user, duration=timedelta(hours=STAFF_SESSION_HOURS))
+        flash("Password changed. Other devices were signed out.", "success")
+        return redirect(url_for("admin.dashboard"), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/password.html", form=form), status

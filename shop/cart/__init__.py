@@ -1,0 +1,1 @@
+"""The shopping cart: server-side, keyed by a signed cookie, kept 30 days."""

@@ -1,0 +1,30 @@
+"""Cart forms: add, change quantity, remove, choose where to ship."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from shop.cart.service import MAX_QUANTITY
+
+
+class AddToCartForm(FlaskForm):
+    sku = HiddenField("Product option", validators=[DataRequired(), Length(max=64)])
+    quantity = IntegerField("Quantity", default=1, validators=[
+        InputRequired(message="Quantity is required."),
+        NumberRange(min=1, max=MAX_QUANTITY, message=f"Quantity must be from 1 to {MAX_QUANTITY}.")])
+
+
+class UpdateLineForm(FlaskForm):
+    variant_id = HiddenField("Item", validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
+    quantity = IntegerField("Quantity", validators=[
+        InputRequired(message="Quantity is required."),
+        NumberRange(min=0, max=MAX_QUANTITY, message=f"Quantity must be from 0 to {MAX_QUANTITY}.")])
+
+
+class RemoveLineForm(FlaskForm):
+    variant_id = HiddenField("Item", validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
+
+
+class DestinationForm(FlaskForm):
+    country = SelectField("Ship to", validators=[DataRequired()])
+    region = StringField("State / province", validators=[
+        Optional(), Length(max=3), Regexp(r"^[A-Za-z]{2,3}$", message="Use the 2-letter code, like NY or ON.")])

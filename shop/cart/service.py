@@ -1,0 +1,241 @@
+"""Cart use cases: add, change, remove, and price the cart from the database and the rules.
+
+Quantities are checked against what can still be sold (on hand minus reserved).
+Prices always come from the database; the cart only remembers the price the
+customer last saw, to say when it changed.
+"""
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shop.cart.models import Cart, CartItem
+from shop.catalog.models import Product, Variant
+from shop.extensions import db
+from shop.rules import delivery, shipping
+from shop.rules.estimates import PricedOption, priced_options
+
+MAX_QUANTITY = 99
+
+
+class CartError(Exception):
+    """A request the cart refuses, with a message for the customer."""
+
+
+@dataclass(frozen=True)
+class CartLine:
+    variant_id: int
+    sku: str
+    product_slug: str
+    name: str
+    option: str
+    image_path: str
+    quantity: int
+    unit_price_cents: int
+    price_seen_cents: int
+    available: int
+    weight_g: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+    purchasable: bool
+
+    @property
+    def line_total_cents(self) -> int:
+        return self.unit_price_cents * self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        return self.unit_price_cents != self.price_seen_cents
+
+    @property
+    def over_stock(self) -> bool:
+        return self.quantity > self.available
+
+    def ship_item(self) -> shipping.ShipItem:
+        return shipping.ShipItem(self.sku, self.name, self.quantity, self.weight_g,
+                                 self.length_cm, self.width_cm, self.height_cm)
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    lines: list[CartLine]
+    subtotal_cents: int
+    quote: shipping.ShippingQuote | None
+    options: list[PricedOption]
+    destination: shipping.Destination
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def problems(self) -> list[str]:
+        messages = []
+        for line in self.lines:
+            if not line.purchasable:
+                messages.append(f"{line.name} is no longer sold; please remove it.")
+            elif line.available <= 0:
+                messages.append(f"{line.name} ({line.option or line.sku}) is out of stock.")
+            elif line.over_stock:
+                messages.append(f"Only {line.available} of {line.name} "
+                                f"({line.option or line.sku}) left; please lower the quantity.")
+        return messages
+
+    def option(self, method: str) -> PricedOption | None:
+        return next((o for o in self.options if o.option.method == method), None)
+
+
+def estimate_destination(country: str, region: str) -> shipping.Destination:
+    """Where to estimate for: a US visitor who gave no state gets contiguous-US estimates."""
+    if country == "US" and not region:
+        return shipping.Destination("US", "NY")
+    return shipping.Destination(country, region)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def find_cart(token: str | None) -> Cart | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Cart).where(Cart.token == token))
+
+
+def get_or_create_cart(token: str | None) -> Cart:
+    """The cart for `token`, or a new empty cart (committed) with a fresh token."""
+    cart = find_cart(token)
+    if cart is None:
+        cart = Cart(token=new_token())
+        db.session.add(cart)
+        db.session.commit()
+    return cart
+
+
+def _sellable_variant(sku: str):
+    return db.session.execute(
+        select(Variant.id, Variant.price_cents, Variant.on_hand - Variant.reserved, Product.name)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.sku == sku, Product.status == "published")
+    ).first()
+
+
+def _check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or quantity < 1 or quantity > MAX_QUANTITY:
+        raise CartError(f"Quantity must be a whole number from 1 to {MAX_QUANTITY}.")
+
+
+def add_item(cart: Cart, sku: str, quantity: int) -> str:
+    """Add `quantity` of `sku`; returns a confirmation message or raises CartError."""
+    _check_quantity(quantity)
+    row = _sellable_variant(sku)
+    if row is None:
+        raise CartError("That product is not available.")
+    variant_id, price, available, name = row
+    existing = db.session.scalar(
+        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant_id))
+    wanted = quantity + (existing.quantity if existing else 0)
+    if available <= 0:
+        raise CartError(f"Sorry, {name} is out of stock.")
+    if wanted > available or wanted > MAX_QUANTITY:
+        limit = min(available, MAX_QUANTITY)
+        raise CartError(f"Only {limit} of {name} can be ordered"
+                        + (f"; you already have {existing.quantity} in your cart." if existing
+                           else "."))
+    if existing:
+        existing.quantity = wanted
+        existing.price_seen_cents = price
+    else:
+        db.session.add(CartItem(cart_id=cart.id, variant_id=variant_id, quantity=quantity,
+                                price_seen_cents=price))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same item added twice at once: keep one line
+        db.session.rollback()
+        raise CartError("Your cart changed while adding; please try again.") from None
+    return f"Added {quantity} \u00d7 {name} to your cart."
+
+
+def set_quantity(cart: Cart, variant_id: int, quantity: int) -> None:
+    """Change a line's quantity (0 removes it); also accepts the current price as seen."""
+    if quantity == 0:
+        return remove_item(cart, variant_id)
+    _check_quantity(quantity)
+    row = db.session.execute(
+        select(Variant.on_hand - Variant.reserved, Variant.price_cents, Product.name)
+        .join(Product, Product.id == Variant.product_id).where(Variant.id == variant_id)
+    ).first()
+    if row is None:
+        raise CartError("That item is no longer in your cart.")
+    available, price, name = row
+    if quantity > available:
+        raise CartError(f"Only {max(available, 0)} of {name} left.")
+    changed = db.session.execute(
+        update(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant_id)
+        .values(quantity=quantity, price_seen_cents=price)
+    ).rowcount
+    db.session.commit()
+    if not changed:
+        raise CartError("That item is no longer in your cart.")
+
+
+def remove_item(cart: Cart, variant_id: int) -> None:
+    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id,
+                                              CartItem.variant_id == variant_id))
+    db.session.commit()
+
+
+def set_destination(cart: Cart, country: str, region: str = "") -> None:
+    cart.country = country.upper()[:2]
+    cart.region = region.upper()[:3]
+    db.session.commit()
+
+
+def clear(cart: Cart) -> None:
+    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+    db.session.commit()
+
+
+def cart_lines(cart_id: int) -> list[CartLine]:
+    """The cart's lines with current prices and stock (one query)."""
+    rows = db.session.execute(
+        select(
+            Variant.id, Variant.sku, Product.slug, Product.name, Variant.option_value,
+            Product.image_path, CartItem.quantity, Variant.price_cents,
+            CartItem.price_seen_cents, Variant.on_hand - Variant.reserved, Variant.weight_g,
+            Variant.length_cm, Variant.width_cm, Variant.height_cm,
+            Product.status == "published",
+        )
+        .join(Variant, Variant.id == CartItem.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(CartItem.cart_id == cart_id)
+        .order_by(CartItem.id)
+    ).all()
+    return [CartLine(*row[:-1], purchasable=bool(row[-1])) for row in rows]
+
+
+def count_items(token: str | None) -> int:
+    """How many units are in the cart, for the header (one query, none without a cookie)."""
+    if not token:
+        return 0
+    total = db.session.scalar(
+        select(db.func.coalesce(db.func.sum(CartItem.quantity), 0))
+        .join(Cart, Cart.id == CartItem.cart_id).where(Cart.token == token))
+    return int(total or 0)
+
+
+def summarise(lines: list[CartLine], destination: shipping.Destination, now: datetime,
+              shipping_config=shipping.DEFAULT_SHIPPING_CONFIG,
+              delivery_config=delivery.DEFAULT_DELIVERY_CONFIG) -> CartSummary:
+    """Price the lines: subtotal, shipping options and their delivery promises."""
+    subtotal = sum(line.line_total_cents for line in lines)
+    if not lines:
+        return CartSummary(lines, 0, None, [], destination)
+    quote = shipping.quote_shipping([line.ship_item() for line in lines], destination, subtotal,
+                                    shipping_config)
+    return CartSummary(lines, subtotal, quote, priced_options(quote, now, delivery_config),
+                       destination)
+

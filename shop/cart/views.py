@@ -1,0 +1,101 @@
+"""Cart pages: view, add, change quantity, remove, choose destination."""
+from flask import (Blueprint, current_app, flash, g, make_response, redirect, render_template,
+                   request, url_for)
+
+from shop import clock
+from shop.cart import cookie, service
+from shop.forms import first_error
+from shop.cart.forms import AddToCartForm, DestinationForm, RemoveLineForm, UpdateLineForm
+from shop.rules import shipping
+
+bp = Blueprint("cart", __name__, url_prefix="/cart")
+
+
+def _back_to(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _redirect_with_cookie(target: str, cart):
+    response = redirect(target, code=303)
+    return cookie.write(response, cart, service.count_items(cart.token))
+
+
+@bp.get("")
+def view():
+    cart = service.find_cart(cookie.read().token)
+    lines = service.cart_lines(cart.id) if cart else []
+    country, region = (cart.country, cart.region) if cart else ("US", "")
+    summary = service.summarise(lines, service.estimate_destination(country, region), clock.now())
+    form = DestinationForm(country=country, region=region)
+    form.country.choices = shipping.countries_served()
+    cheapest = min(summary.options, key=lambda o: o.option.total_cents, default=None)
+    total = summary.subtotal_cents + (cheapest.option.total_cents if cheapest else 0)
+    g.cart_count = summary.count
+    response = make_response(render_template(
+        "cart/cart.html", summary=summary, destination_form=form, cheapest=cheapest,
+        total_cents=total, update_form=UpdateLineForm(), remove_form=RemoveLineForm(),
+        financing=total >= current_app.config["FINANCING_MIN_CENTS"],
+    ))
+    if cart is not None and summary.count != cookie.read().count:
+        cookie.write(response, cart, summary.count)  # keep the header count honest
+    return response
+
+
+@bp.post("/add")
+def add():
+    form = AddToCartForm()
+    token = cookie.read().token
+    if not form.validate():
+        flash(first_error(form), "error")
+        return redirect(_back_to(url_for("cart.view")), code=303)
+    cart = service.get_or_create_cart(token)
+    try:
+        flash(service.add_item(cart, form.sku.data, form.quantity.data), "success")
+    except service.CartError as error:
+        flash(str(error), "error")
+        return _redirect_with_cookie(_back_to(url_for("cart.view")), cart)
+    return _redirect_with_cookie(url_for("cart.view"), cart)
+
+
+@bp.post("/update")
+def update():
+    form = UpdateLineForm()
+    cart = service.find_cart(cookie.read().token)
+    if cart is None:
+        flash("Your cart is empty.", "error")
+        return redirect(url_for("cart.view"), code=303)
+    if not form.validate():
+        flash(first_error(form), "error")
+    else:
+        try:
+            service.set_quantity(cart, int(form.variant_id.data), form.quantity.data)
+            flash("Cart updated.", "success")
+        except service.CartError as error:
+            flash(str(error), "error")
+    return _redirect_with_cookie(url_for("cart.view"), cart)
+
+
+@bp.post("/remove")
+def remove():
+    form = RemoveLineForm()
+    cart = service.find_cart(cookie.read().token)
+    if cart is not None and form.validate():
+        service.remove_item(cart, int(form.variant_id.data))
+        flash("Item removed.", "success")
+        return _redirect_with_cookie(url_for("cart.view"), cart)
+    flash("That item is not in your cart.", "error")
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/destination")
+def destination():
+    form = DestinationForm()
+    form.country.choices = shipping.countries_served()
+    token = cookie.read().token
+    if not form.validate():
+        flash(first_error(form), "error")
+        return redirect(url_for("cart.view"), code=303)
+    cart = service.get_or_create_cart(token)
+    service.set_destination(cart, form.country.data, form.region.data or "")
+    return _redirect_with_cookie(url_for("cart.view"), cart)

@@ -1,0 +1,58 @@
+"""Runs a product's copy fields through the claims checker (shop.rules.copy_claims).
+
+Two checks: health claims (`check_copy`), and promises the shop's own rules do
+not give (`check_copy_against_facts`: "lifetime warranty", "free overnight
+shipping", "90-day returns", a bare "10-year warranty" without its component).
+"""
+from dataclasses import dataclass
+
+from shop.rules import returns, shipping, warranty
+from shop.rules.copy_claims import CopyFacts, check_all
+
+COPY_FIELDS = ("name", "short_description", "long_description", "features", "meta_description")
+
+
+@dataclass(frozen=True)
+class FieldFinding:
+    field: str
+    severity: str
+    category: str
+    text: str
+    reason: str
+    suggestion: str
+
+
+def product_facts(warranty_kind: str = "", overrides: dict | None = None) -> CopyFacts:
+    """What the shop really promises for a product, for checking its copy."""
+    terms = warranty.resolve_terms(
+        warranty.DEFAULT_WARRANTY_BY_KIND.get(warranty_kind, ()),
+        [warranty.WarrantyTerm(c, int(m)) for c, m in sorted((overrides or {}).items())])
+    all_terms = terms or tuple(t for kind in warranty.DEFAULT_WARRANTY_BY_KIND.values() for t in kind)
+    return CopyFacts(
+        max_warranty_months=max(t.months for t in all_terms),
+        warranty_components=tuple((t.component, t.months) for t in terms),
+        return_window_days=returns.DEFAULT_RETURN_POLICY.window_days,
+        offers_free_overnight=False,
+        free_shipping_threshold_cents=shipping.DEFAULT_SHIPPING_CONFIG.free_shipping_threshold_cents,
+        fastest_delivery_business_days=1,
+    )
+
+
+def review_copy(fields: dict, facts: CopyFacts | None = None) -> list[FieldFinding]:
+    """Findings for every copy field of one product (`features` is a list of bullets)."""
+    facts = facts or product_facts()
+    findings = []
+    for name in COPY_FIELDS:
+        value = fields.get(name) or ""
+        texts = value if isinstance(value, list) else [value]
+        for index, text in enumerate(texts):
+            label = f"{name}[{index}]" if isinstance(value, list) else name
+            for f in check_all(text, facts):
+                findings.append(FieldFinding(label, f.severity, f.category, f.text, f.reason,
+                                             f.suggestion))
+    return findings
+
+
+def blocking(findings: list[FieldFinding]) -> list[FieldFinding]:
+    """Only the findings that stop a product from being published."""
+    return [f for f in findings if f.severity == "block"]

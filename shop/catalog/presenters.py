@@ -1,0 +1,79 @@
+"""Turn catalog values into what the product page shows (plain data for templates)."""
+import json
+
+from flask import url_for
+
+from shop.rules import shipping, warranty
+from shop.rules.estimates import product_estimate
+from shop.rules.stock import stock_state
+
+
+def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
+    """schema.org Product markup with one Offer per variant."""
+    offers = [
+        {
+            "@type": "Offer",
+            "sku": v.sku,
+            "name": f"{detail.name} {v.label}".strip(),
+            "price": _decimal(v.price_cents),
+            "priceCurrency": "USD",
+            "availability": stock_state(v.available).schema_availability,
+            "url": f"{page_url}?sku={v.sku}",
+        }
+        for v in detail.variants
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": detail.name,
+        "description": detail.meta_description or detail.short_description,
+        "sku": selected.sku if selected else None,
+        "brand": {"@type": "Brand", "name": detail.brand},
+        "image": image_url,
+        "category": detail.category.name,
+        "offers": offers,
+    }
+    # Safe inside <script>: no character can close the tag or start markup.
+    return (json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def _decimal(cents: int) -> str:
+    """Cents as a plain decimal string for machine-readable markup ("1299.00")."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def product_warranty_terms(detail) -> tuple[warranty.WarrantyTerm, ...]:
+    """The category's warranty terms with this product's overrides."""
+    category_terms = warranty.DEFAULT_WARRANTY_BY_KIND.get(detail.category.warranty_kind, ())
+    overrides = [warranty.WarrantyTerm(component, int(months))
+                 for component, months in sorted(detail.warranty_overrides.items())]
+    return warranty.resolve_terms(category_terms, overrides)
+
+
+def ship_item(variant, name: str, quantity: int = 1) -> shipping.ShipItem:
+    return shipping.ShipItem(variant.sku, name, quantity, variant.weight_g, variant.length_cm,
+                             variant.width_cm, variant.height_cm)
+
+
+def product_page_context(detail, selected, config, now, destination) -> dict:
+    """Everything product.html needs, computed once here rather than in the template."""
+    page_url = url_for("catalog.product", slug=detail.slug, _external=True)
+    image_url = url_for("static", filename=detail.image_path, _external=True) \
+        if detail.image_path else ""
+    low_at = config.get("LOW_STOCK_LABEL_AT", 5)
+    return {
+        "product": detail,
+        "selected": selected,
+        "variant_states": {v.sku: stock_state(v.available, low_at) for v in detail.variants},
+        "stock": stock_state(selected.available, low_at) if selected else stock_state(0),
+        "canonical_url": page_url,
+        "image_url": image_url,
+        "json_ld": product_json_ld(detail, selected, page_url, image_url),
+        "warranty_rows": warranty.warranty_table(product_warranty_terms(detail)),
+        "estimate": product_estimate(ship_item(selected, detail.name), selected.price_cents,
+                                     destination, now) if selected else None,
+        "destination_name": dict(shipping.countries_served()).get(destination.country,
+                                                                 destination.country),
+        "financing": bool(selected) and selected.price_cents >= config["FINANCING_MIN_CENTS"],
+    }

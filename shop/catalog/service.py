@@ -1,0 +1,387 @@
+"""Catalog read use cases: each returns plain values in a small, fixed number of queries.
+
+Statements are built once per shape and run with bound parameters, so SQLAlchemy
+compiles each once per process; they select only the columns a page shows.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, case, exists, func, or_, select
+
+from shop import caching
+from shop.catalog.models import Category, Product, Variant
+from shop.extensions import db
+
+SORTS = {
+    "featured": "Featured",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "name": "Name",
+    "newest": "Newest",
+}
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    slug: str
+    name: str
+    description: str
+    parent_id: int | None
+    featured: bool
+    image_path: str
+    warranty_kind: str
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    id: int
+    slug: str
+    name: str
+    brand: str
+    short_description: str
+    image_path: str
+    image_alt: str
+    price_from_cents: int
+    price_to_cents: int
+    compare_at_cents: int | None
+    available: int
+    variant_count: int
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+    in_stock: bool = False
+    brand: str = ""
+    sort: str = "featured"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    items: list[ProductCard]
+    total: int
+    page: int
+    per_page: int
+    brands: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class VariantInfo:
+    id: int
+    sku: str
+    option_name: str
+    option_value: str
+    price_cents: int
+    compare_at_cents: int | None
+    weight_g: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+    available: int
+
+    @property
+    def label(self) -> str:
+        return self.option_value or "Standard"
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    id: int
+    slug: str
+    name: str
+    brand: str
+    short_description: str
+    long_description: str
+    features: list[str]
+    meta_description: str
+    image_path: str
+    image_alt: str
+    final_sale: bool
+    warranty_overrides: dict
+    updated_at: object
+    category: CategoryInfo
+    variants: list[VariantInfo]
+
+
+# Core tables: the read queries select plain columns, so they skip the ORM's entity loading.
+_C, _P, _V = Category.__table__, Product.__table__, Variant.__table__
+_CATEGORY_COLUMNS = (_C.c.id, _C.c.slug, _C.c.name, _C.c.description, _C.c.parent_id,
+                     _C.c.featured, _C.c.image_path, _C.c.warranty_kind)
+_CARD_COLUMNS = (_P.c.id, _P.c.slug, _P.c.name, _P.c.brand, _P.c.short_description,
+                 _P.c.image_path, _P.c.image_alt)
+_SUMMARY_COLUMNS = (
+    func.min(_V.c.price_cents), func.max(_V.c.price_cents), func.max(_V.c.compare_at_cents),
+    func.sum(_V.c.on_hand - _V.c.reserved), func.count(_V.c.id),
+)
+_ALL_CATEGORIES = select(*_CATEGORY_COLUMNS).order_by(_C.c.position, _C.c.name)
+
+
+def all_categories() -> list[CategoryInfo]:
+    """Every category in shelf order (one query; the list is short)."""
+    return [CategoryInfo(*row) for row in db.session.execute(_ALL_CATEGORIES)]
+
+
+def catalog_categories() -> list[CategoryInfo]:
+    """`all_categories` through the catalog cache (no query while the cache is fresh)."""
+    return caching.remember("categories", all_categories)
+
+
+def _has_variants():
+    return exists().where(_V.c.product_id == _P.c.id).correlate_except(_V)
+
+
+def _like_pattern(term: str) -> str:
+    """`term` as a LIKE pattern matching it anywhere, with % and _ taken literally."""
+    escaped = term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _text_match(column, pattern_param, dialect: str):
+    """Case-insensitive substring match that the database can serve from an index.
+
+    PostgreSQL: ILIKE, which the trigram indexes of migration 0004 serve. SQLite: LIKE,
+    already case-insensitive for ASCII exactly as SQLite's lower() is. Elsewhere lower().
+    """
+    if dialect == "postgresql":
+        return column.ilike(pattern_param, escape="/")
+    if dialect == "sqlite":
+        return column.like(pattern_param, escape="/")
+    return func.lower(column).like(func.lower(pattern_param), escape="/")
+
+
+_SEARCH_COLUMNS = (_P.c.name, _P.c.brand, _P.c.short_description, _P.c.long_description)
+
+
+def _search_conditions(term_count: int, dialect: str) -> list:
+    """Every term must appear in the name, brand or descriptions (case-insensitive)."""
+    return [or_(*(_text_match(col, bindparam(f"term_{i}"), dialect) for col in _SEARCH_COLUMNS))
+            for i in range(term_count)]
+
+
+_SORT_ORDER = {
+    "price_asc": lambda s: [s.c.price_from.asc(), s.c.name],
+    "price_desc": lambda s: [s.c.price_from.desc(), s.c.name],
+    "name": lambda s: [s.c.name, s.c.id],
+    "newest": lambda s: [s.c.created_at.desc(), s.c.id.desc()],
+}
+
+
+def _listing_statement(shape: tuple, dialect: str):
+    """The page query for one shape of listing; values come in as bound parameters.
+
+    Without price or stock conditions the page of products is chosen from the product
+    table alone (an index covers scope and order), and variants are summed for those
+    products only. With them, variants are summarised for the products in scope only.
+    """
+    by_category, term_count, brand, min_price, max_price, in_stock, sort = shape
+    scope = [_P.c.status == "published"]
+    if by_category:
+        scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
+    scope.extend(_search_conditions(term_count, dialect))
+    if brand:
+        scope.append(_P.c.brand == bindparam("brand"))
+    name_hit = None
+    if term_count and sort == "featured":
+        name_hit = case((_text_match(_P.c.name, bindparam("term_0"), dialect), 0), else_=1)
+    needs_summary = min_price or max_price or in_stock or sort in ("price_asc", "price_desc")
+
+    if not needs_summary:
+        # only the sort's own columns: scope and order then come from ix_product_listing
+        keys = {"name": [_P.c.name], "newest": [_P.c.created_at]}.get(
+            sort, [_P.c.featured, _P.c.name])
+        if name_hit is not None:
+            keys.append(name_hit.label("name_hit"))
+        page = (select(_P.c.id, *keys, func.count().over().label("total"))
+                .where(*scope, _has_variants()))
+        inner_order = {"name": [_P.c.name, _P.c.id],
+                       "newest": [_P.c.created_at.desc(), _P.c.id.desc()]}.get(sort)
+        if inner_order is None:
+            inner_order = [_P.c.featured.desc(), _P.c.name, _P.c.id]
+            if name_hit is not None:
+                inner_order.insert(0, name_hit)
+        page = (page.order_by(*inner_order).limit(bindparam("limit"))
+                .offset(bindparam("offset")).subquery("page"))
+        if sort == "name":
+            outer_order = [page.c.name, page.c.id]
+        elif sort == "newest":
+            outer_order = [page.c.created_at.desc(), page.c.id.desc()]
+        else:
+            outer_order = [page.c.featured.desc(), page.c.name, page.c.id]
+            if name_hit is not None:
+                outer_order.insert(0, page.c.name_hit)
+        return (
+            select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS, page.c.total)
+            .select_from(page.join(_P, _P.c.id == page.c.id)
+                         .join(_V, _V.c.product_id == page.c.id))
+            .group_by(*_CARD_COLUMNS, page.c.total, *page.c)
+            .order_by(*outer_order)
+        )
+
+    summary = (
+        select(_V.c.product_id,
+               func.min(_V.c.price_cents).label("price_from"),
+               func.max(_V.c.price_cents).label("price_to"),
+               func.max(_V.c.compare_at_cents).label("compare_at"),
+               func.sum(_V.c.on_hand - _V.c.reserved).label("available"),
+               func.count(_V.c.id).label("variant_count"))
+        .join(_P, _P.c.id == _V.c.product_id).where(*scope)
+        .group_by(_V.c.product_id).subquery("summary")
+    )
+    conditions = []
+    if min_price:
+        conditions.append(summary.c.price_from >= bindparam("min_price"))
+    if max_price:
+        conditions.append(summary.c.price_from <= bindparam("max_price"))
+    if in_stock:
+        conditions.append(summary.c.available > 0)
+    order = {
+        "price_asc": [summary.c.price_from.asc(), _P.c.name],
+        "price_desc": [summary.c.price_from.desc(), _P.c.name],
+        "name": [_P.c.name, _P.c.id],
+        "newest": [_P.c.created_at.desc(), _P.c.id.desc()],
+    }.get(sort)
+    if order is None:
+        order = [_P.c.featured.desc(), _P.c.name]
+        if name_hit is not None:
+            order.insert(0, name_hit)
+    return (
+        select(*_CARD_COLUMNS, summary.c.price_from, summary.c.price_to, summary.c.compare_at,
+               summary.c.available, summary.c.variant_count, func.count().over().label("total"))
+        .join(summary, summary.c.product_id == _P.c.id)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit")).offset(bindparam("offset"))
+    )
+
+
+def _brands_statement(by_category: bool, term_count: int, dialect: str):
+    scope = [_P.c.status == "published", _P.c.brand != ""]
+    if by_category:
+        scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
+    scope.extend(_search_conditions(term_count, dialect))
+    return select(_P.c.brand).distinct().where(*scope).order_by(_P.c.brand)
+
+
+_statements: dict = {}
+
+
+def _statement(kind: str, shape: tuple, build):
+    """Build each shape of statement once per process: its SQL is then compiled once too."""
+    dialect = db.engine.dialect.name
+    key = (kind, dialect, shape)
+    stmt = _statements.get(key)
+    if stmt is None:
+        stmt = _statements[key] = build(*shape, dialect) if kind == "brands" else \
+            build(shape, dialect)
+    return stmt
+
+
+def list_products(
+    filters: ListingFilters,
+    per_page: int,
+    category_ids: list[int] | None = None,
+    terms: list[str] | None = None,
+) -> ListingPage:
+    """One page of published products with filters and sorting, plus the brand facet.
+
+    Two queries whatever the page size: the page (with its total through a window
+    function) and the brands available under the same scope (cached: brands change
+    only when products do).
+    """
+    terms = terms or []
+    sort = filters.sort if filters.sort in SORTS else "featured"
+    shape = (category_ids is not None, len(terms), bool(filters.brand),
+             filters.min_price_cents is not None, filters.max_price_cents is not None,
+             bool(filters.in_stock), sort)
+    params = {f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)}
+    if category_ids is not None:
+        params["category_ids"] = list(category_ids)
+    if filters.brand:
+        params["brand"] = filters.brand
+    if filters.min_price_cents is not None:
+        params["min_price"] = filters.min_price_cents
+    if filters.max_price_cents is not None:
+        params["max_price"] = filters.max_price_cents
+    params["limit"], params["offset"] = per_page, (filters.page - 1) * per_page
+
+    rows = db.session.execute(_statement("listing", shape, _listing_statement), params).all()
+    total = rows[0].total if rows else 0
+    items = [ProductCard(*row[:12]) for row in rows]
+
+    brand_params = {k: v for k, v in params.items() if k == "category_ids" or k.startswith("term_")}
+    brand_shape = (category_ids is not None, len(terms))
+
+    def load_brands():
+        stmt = _statement("brands", brand_shape, _brands_statement)
+        return list(db.session.execute(stmt, brand_params).scalars())
+
+    brands = caching.remember(("brands", brand_shape, repr(sorted(brand_params.items()))),
+                              load_brands)
+    return ListingPage(items=items, total=total, page=filters.page, per_page=per_page,
+                       brands=brands)
+
+
+def _featured_statement():
+    page = (select(_P.c.id, _P.c.name).where(_P.c.status == "published",
+                                            _P.c.featured.is_(True), _has_variants())
+            .order_by(_P.c.name, _P.c.id).limit(bindparam("limit")).subquery("page"))
+    return (select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS)
+            .select_from(page.join(_P, _P.c.id == page.c.id)
+                         .join(_V, _V.c.product_id == page.c.id))
+            .group_by(*_CARD_COLUMNS).order_by(_P.c.name, _P.c.id))
+
+
+_FEATURED = _featured_statement()
+
+
+def featured_products(limit: int = 8) -> list[ProductCard]:
+    """Featured published products for the home page (one query)."""
+    return [ProductCard(*row) for row in db.session.execute(_FEATURED, {"limit": limit})]
+
+
+_PRODUCT_DETAIL = (
+    select(_P.c.id, _P.c.slug, _P.c.name, _P.c.brand, _P.c.short_description,
+           _P.c.long_description, _P.c.features, _P.c.meta_description, _P.c.image_path,
+           _P.c.image_alt, _P.c.final_sale, _P.c.warranty_overrides, _P.c.updated_at,
+           *_CATEGORY_COLUMNS,
+           _V.c.id, _V.c.sku, _V.c.option_name, _V.c.option_value, _V.c.price_cents,
+           _V.c.compare_at_cents, _V.c.weight_g, _V.c.length_cm, _V.c.width_cm,
+           _V.c.height_cm, _V.c.on_hand - _V.c.reserved)
+    .join(_C, _C.c.id == _P.c.category_id)
+    .outerjoin(_V, _V.c.product_id == _P.c.id)
+    .where(_P.c.slug == bindparam("slug"), _P.c.status == "published")
+    .order_by(_V.c.position, _V.c.id)
+)
+
+
+def product_detail(slug: str) -> ProductDetail | None:
+    """A published product with its category and variants (one query), or None."""
+    rows = db.session.execute(_PRODUCT_DETAIL, {"slug": slug}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return ProductDetail(
+        id=first[0], slug=first[1], name=first[2], brand=first[3],
+        short_description=first[4], long_description=first[5],
+        features=list(first[6] or []), meta_description=first[7], image_path=first[8],
+        image_alt=first[9], final_sale=first[10],
+        warranty_overrides=dict(first[11] or {}), updated_at=first[12],
+        category=CategoryInfo(*first[13:21]),
+        variants=[VariantInfo(*row[21:]) for row in rows if row[21] is not None],
+    )
+
+
+def sitemap_entries() -> tuple[list[tuple[str, object]], list[str]]:
+    """Slugs and last-modified times of published products, and category slugs."""
+    products = db.session.execute(
+        select(Product.slug, Product.updated_at)
+        .where(Product.status == "published").order_by(Product.id)
+    ).all()
+    categories = db.session.execute(select(Category.slug).order_by(Category.position)).scalars()
+    return [tuple(p) for p in products], list(categories)

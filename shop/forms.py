@@ -1,0 +1,22 @@
+"""Helpers shared by every area's forms."""
+
+
+def error_messages(form) -> list[str]:
+    """One message per error, each naming its field ("Quantity: Not a valid integer value.")."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None else name
+        for error in errors:
+            messages.append(error if error.startswith(label) else f"{label}: {error}")
+    return messages
+
+
+def first_error(form) -> str:
+    messages = error_messages(form)
+    return messages[0] if messages else "Please check the form."
+
+
+def strip(value):
+    """A WTForms filter: trim surrounding whitespace from typed text."""
+    return value.strip() if isinstance(value, str) else value

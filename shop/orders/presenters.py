@@ -1,0 +1,66 @@
+"""What the customer's order page shows, computed from the order and the rules."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.orders import requests as order_requests
+from shop.orders.forms import ClaimForm, ReturnForm
+from shop.orders.models import Order, ReturnRequest, WarrantyClaim
+from shop.rules import delivery, warranty
+
+STATUS_LABELS = {
+    "pending_payment": "Waiting for payment", "paid": "Paid", "packed": "Packed",
+    "shipped": "Shipped", "delivered": "Delivered", "cancelled": "Cancelled",
+    "partially_refunded": "Partly refunded", "refunded": "Refunded",
+    "expired": "Checkout expired",
+}
+JOURNEY = ("paid", "packed", "shipped", "delivered")
+
+
+def promise_summary(order: Order) -> str:
+    """The delivery promise the order was sold with, without checkout's countdown."""
+    if not order.delivery_promise:
+        return ""
+    promise = delivery.DeliveryPromise.from_dict(order.delivery_promise)
+    arrives = delivery.format_day(promise.earliest)
+    if promise.latest != promise.earliest:
+        arrives += f" to {delivery.format_day(promise.latest)}"
+    return f"Dispatch {delivery.format_day(promise.dispatch_on)}; arrives {arrives}"
+
+
+def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
+    today = now.astimezone(ZoneInfo(zone_name)).date()
+    reached = {change.status for change in order.history}
+    lines = []
+    for line in order.lines:
+        terms = warranty.terms_from_dicts(line.warranty_terms)
+        decision = order_requests.return_decision(order, line, "changed_mind", 1, today,
+                                                  zone_name) if order.delivered_at else None
+        lines.append({
+            "line": line, "warranty": warranty.warranty_table(terms),
+            "return_open": bool(decision and decision.eligible) or bool(
+                order.delivered_at and order_requests.return_decision(
+                    order, line, "defective", 1, today, zone_name).eligible),
+        })
+    return_form = ReturnForm()
+    return_form.line_id.choices = [(line.id, f"{line.name} {line.option}".strip())
+                                   for line in order.lines]
+    claim_form = ClaimForm()
+    claim_form.line_id.choices = return_form.line_id.choices
+    components = sorted({row["component"] for line in order.lines for row in line.warranty_terms})
+    claim_form.component.choices = [(c, c) for c in components]
+    return {
+        "order": order, "lines": lines, "status_label": STATUS_LABELS.get(order.status, order.status),
+        "journey": [(step, STATUS_LABELS[step], step in reached) for step in JOURNEY],
+        "history": order.history, "promise": promise_summary(order),
+        "return_form": return_form, "claim_form": claim_form,
+        "can_return": any(item["return_open"] for item in lines),
+        "can_claim": order.status in ("shipped", "delivered", "partially_refunded")
+        or order.delivered_at is not None,
+        "returns": db.session.scalars(select(ReturnRequest).where(
+            ReturnRequest.order_id == order.id).order_by(ReturnRequest.id)).all(),
+        "claims": db.session.scalars(select(WarrantyClaim).where(
+            WarrantyClaim.order_id == order.id).order_by(WarrantyClaim.id)).all(),
+    }

@@ -1,0 +1,78 @@
+"""Customer requests after delivery: returns and warranty claims, decided by the rules."""
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from shop.extensions import db
+from shop.orders import emails
+from shop.orders.models import Order, OrderLine, ReturnRequest, WarrantyClaim
+from shop.rules import delivery, returns, warranty
+
+
+class RequestRefused(Exception):
+    """The rules say no; the message says why."""
+
+
+def delivered_on(order: Order, zone_name: str) -> date | None:
+    if order.delivered_at is None:
+        return None
+    return order.delivered_at.astimezone(ZoneInfo(zone_name)).date()
+
+
+def return_decision(order: Order, line: OrderLine, reason: str, quantity: int, on: date,
+                    zone_name: str) -> returns.ReturnDecision:
+    return_line = returns.ReturnLine(
+        quantity=line.quantity, unit_price_cents=line.unit_price_cents,
+        shipping_paid_cents=line.shipping_cents, final_sale=line.final_sale,
+        delivered_on=delivered_on(order, zone_name))
+    return returns.return_eligibility(return_line, reason, on, quantity=quantity)
+
+
+def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quantity: int,
+                   details: str, on: date, zone_name: str) -> ReturnRequest:
+    """Record a return request if the rules allow it, and email a receipt."""
+    decision = return_decision(order, line, reason, quantity, on, zone_name)
+    if not decision.eligible:
+        raise RequestRefused(decision.reason)
+    if remedy not in decision.remedies:
+        allowed = " or ".join(decision.remedies)
+        raise RequestRefused(f"For this reason we can offer a {allowed}.")
+    request = ReturnRequest(order_id=order.id, order_line_id=line.id, quantity=quantity,
+                            reason=reason, remedy=remedy, details=details,
+                            refund_cents=decision.refund_cents if remedy == "refund" else 0,
+                            return_shipping_paid_by=decision.return_shipping_paid_by)
+    db.session.add(request)
+    db.session.flush()
+    emails.queue("return_received", f"return-{request.id}", order.email,
+                 f"We received your return request for order {order.number}",
+                 "return_received.txt", order, request=request, line=line, decision=decision)
+    db.session.commit()
+    return request
+
+
+def claim_coverage(order: Order, line: OrderLine, component: str, on: date,
+                   zone_name: str) -> warranty.Coverage:
+    terms = warranty.terms_from_dicts(line.warranty_terms)
+    dispatched = order.shipped_at.astimezone(ZoneInfo(zone_name)).date() \
+        if order.shipped_at else None
+    methods = (order.delivery_promise or {}).get("method", order.shipping_method).split("+")
+    longest = max(delivery.DEFAULT_DELIVERY_CONFIG.transit(m)[1] for m in methods)
+    start = warranty.coverage_start(delivered_on(order, zone_name), dispatched, longest)
+    if start is None:
+        return warranty.Coverage(False, None, "Cover starts once your order is delivered.")
+    return warranty.warranty_coverage(terms, component, start, on)
+
+
+def request_claim(order: Order, line: OrderLine, component: str, description: str, on: date,
+                  zone_name: str) -> WarrantyClaim:
+    """Record a warranty claim with the rules' coverage answer, and email a receipt."""
+    coverage = claim_coverage(order, line, component, on, zone_name)
+    claim = WarrantyClaim(order_id=order.id, order_line_id=line.id, component=component,
+                          description=description, covered=coverage.covered,
+                          covered_until=coverage.until, coverage_reason=coverage.reason)
+    db.session.add(claim)
+    db.session.flush()
+    emails.queue("claim_received", f"claim-{claim.id}", order.email,
+                 f"We received your warranty claim for order {order.number}",
+                 "claim_received.txt", order, claim=claim, line=line)
+    db.session.commit()
+    return claim

@@ -1,0 +1,103 @@
+"""Order use cases shared by checkout, payments and staff: numbers, history, stock moves.
+
+Every stock change here is a conditional UPDATE decided by the database, so two
+workers can never reserve, sell or release the same unit twice.
+"""
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from shop.catalog.models import StockMovement, Variant
+from shop.extensions import db
+from shop.orders.models import Order, OrderLine, OrderStatusChange
+
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
+
+
+class OutOfStock(Exception):
+    """Not enough sellable stock for a line; the message names the product."""
+
+
+def new_order_number() -> str:
+    """A number customers can read aloud, like IO-7K3M-9QX2 (31^8 possibilities)."""
+    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"IO-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_order_number(text: str) -> str:
+    """Accept what a customer types: lower case, spaces, missing dashes."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    if raw.startswith("IO"):
+        raw = raw[2:]
+    return f"IO-{raw[:4]}-{raw[4:8]}" if len(raw) == 8 else text.strip().upper()
+
+
+def record_status(order: Order, status: str, actor: str = "system", note: str = "") -> None:
+    db.session.add(OrderStatusChange(order_id=order.id, status=status, actor=actor, note=note))
+
+
+def reserve_line(variant_id: int, quantity: int, name: str) -> None:
+    """Hold `quantity` units for an open checkout, or raise OutOfStock."""
+    held = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant_id, Variant.on_hand - Variant.reserved >= quantity)
+        .values(reserved=Variant.reserved + quantity)
+    ).rowcount
+    if held != 1:
+        raise OutOfStock(f"Sorry, there is not enough {name} left for your order.")
+
+
+def release_lines(order: Order) -> None:
+    """Give back the units an unpaid order was holding."""
+    for line in _stock_lines(order):
+        db.session.execute(
+            update(Variant).where(Variant.id == line.variant_id, Variant.reserved >= line.quantity)
+            .values(reserved=Variant.reserved - line.quantity))
+
+
+def sell_lines(order: Order, actor: str = "stripe") -> None:
+    """Turn an order's reservation into a sale: on-hand and reserved both drop, ledger rows added."""
+    for line in _stock_lines(order):
+        sold = db.session.execute(
+            update(Variant)
+            .where(Variant.id == line.variant_id, Variant.reserved >= line.quantity,
+                   Variant.on_hand >= line.quantity)
+            .values(on_hand=Variant.on_hand - line.quantity,
+                    reserved=Variant.reserved - line.quantity)
+        ).rowcount
+        if sold != 1:
+            raise OutOfStock(f"Stock for {line.sku} is no longer reserved.")
+        db.session.add(StockMovement(variant_id=line.variant_id, delta=-line.quantity,
+                                     reason="sale", actor=actor, order_id=order.id,
+                                     note=f"Order {order.number}"))
+
+
+def _stock_lines(order: Order) -> list[OrderLine]:
+    return [line for line in order.lines if line.variant_id is not None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The result of trying to move an order from one status to another."""
+    changed: bool
+    status: str
+
+
+def transition(order_id: int, from_statuses: tuple[str, ...], to_status: str, **values) -> bool:
+    """Move an order to `to_status` only if it is still in one of `from_statuses`.
+
+    The database decides: of two workers racing, exactly one sees True.
+    """
+    return db.session.execute(
+        update(Order).where(Order.id == order_id, Order.status.in_(from_statuses))
+        .values(status=to_status, **values)
+    ).rowcount == 1
+
+
+def find_order(number: str, email: str) -> Order | None:
+    """An order by number and email together (case-insensitive email); None otherwise."""
+    order = db.session.scalar(select(Order).where(Order.number == normalise_order_number(number)))
+    if order is None or order.email.strip().lower() != email.strip().lower():
+        return None
+    return order

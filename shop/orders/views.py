@@ -1,0 +1,108 @@
+"""Order tracking for customers: look up by number and email, then follow, return or claim.
+
+An order page is shown only to a browser that proved it knows the order's
+number and email (or came back from paying for it); ids are never in URLs.
+"""
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+
+from shop import clock
+from shop.extensions import db, limiter, rate_limit
+from shop.forms import first_error
+from shop.orders import emails, requests as order_requests, service
+from shop.orders.forms import ClaimForm, ReturnForm, TrackForm
+from shop.orders.models import Order
+from shop.orders.presenters import order_page_context
+
+bp = Blueprint("orders", __name__)
+
+
+def _allowed(number: str) -> bool:
+    return number in session.get("orders", [])
+
+
+def _remember(number: str) -> None:
+    session["orders"] = [n for n in session.get("orders", []) if n != number][-9:] + [number]
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(rate_limit("RATE_LIMIT_ORDER_LOOKUP"), methods=["POST"])
+def track():
+    form = TrackForm(number=request.args.get("number", ""))
+    if form.validate_on_submit():
+        order = service.find_order(form.number.data, form.email.data)
+        if order is not None:
+            _remember(order.number)
+            return redirect(url_for("orders.order_page", number=order.number), code=303)
+        flash("We couldn't find an order with that number and email. Check both and try again.",
+              "error")
+        return render_template("orders/track.html", form=form), 404
+    if request.method == "POST":
+        return render_template("orders/track.html", form=form), 400
+    return render_template("orders/track.html", form=form)
+
+
+def _order_or_redirect(number: str):
+    if not _allowed(number):
+        return None
+    return db.session.query(Order).filter_by(number=number).first()
+
+
+@bp.get("/track/<number>")
+def order_page(number):
+    order = _order_or_redirect(number)
+    if order is None:
+        return redirect(url_for("orders.track", number=number))
+    return render_template("orders/order.html", **order_page_context(
+        order, clock.now(), current_app.config["SHOP_TIMEZONE"]))
+
+
+@bp.post("/track/<number>/return")
+@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+def ask_return(number):
+    order = _order_or_redirect(number)
+    if order is None:
+        abort(404)
+    form = ReturnForm()
+    form.line_id.choices = [(line.id, line.name) for line in order.lines]
+    if not form.validate():
+        flash(first_error(form), "error")
+        return redirect(url_for("orders.order_page", number=number), code=303)
+    line = next(line for line in order.lines if line.id == form.line_id.data)
+    try:
+        order_requests.request_return(order, line, form.reason.data, form.remedy.data,
+                                      form.quantity.data, form.details.data or "",
+                                      clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
+    except order_requests.RequestRefused as error:
+        flash(str(error), "error")
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        emails.send_pending()
+        flash("Return requested. We emailed you a receipt and will reply within one business day.",
+              "success")
+    return redirect(url_for("orders.order_page", number=number), code=303)
+
+
+@bp.post("/track/<number>/claim")
+@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+def ask_claim(number):
+    order = _order_or_redirect(number)
+    if order is None:
+        abort(404)
+    form = ClaimForm()
+    form.line_id.choices = [(line.id, line.name) for line in order.lines]
+    if not form.validate():
+        flash(first_error(form), "error")
+        return redirect(url_for("orders.order_page", number=number), code=303)
+    line = next(line for line in order.lines if line.id == form.line_id.data)
+    components = [row["component"] for row in line.warranty_terms]
+    if form.component.data not in components:
+        flash(f"Part: choose one of {', '.join(components)}.", "error")
+        return redirect(url_for("orders.order_page", number=number), code=303)
+    order_requests.request_claim(order, line, form.component.data, form.description.data,
+                                 clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
+    emails.send_pending()
+    flash("Warranty claim sent. We emailed you a receipt and will reply within one business day.",
+          "success")
+    return redirect(url_for("orders.order_page", number=number), code=303)

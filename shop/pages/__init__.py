@@ -1,0 +1,1 @@
+"""Information pages: shipping, returns, warranty and contact."""

@@ -1,0 +1,354 @@
+"""The Stripe gateway: the only module in the project that imports `stripe`.
+
+Built from plain values (no Flask): `StripeClient(secret_key, api_base=...)`, or
+`client_from_config(app.config)`. It speaks to real Stripe, or to the local
+stand-in when `api_base` points at it (`python -m shop.payments.stripe_standin`).
+
+Everything it returns is our own frozen dataclass, read defensively from Stripe's
+objects (the stand-in's lack many fields; `payment_intent` may be an id or an
+expanded object). Every stripe exception is mapped to ours:
+
+    PaymentError
+    ├── GatewayUnavailable   network error, timeout or 5xx: "payment provider unreachable, try again"
+    ├── PaymentDeclined      the card was declined (402)
+    ├── InvalidWebhook       bad signature, stale timestamp or bad payload: answer 400, change nothing
+    └── GatewayError         any other API error (bad request, auth, not found, idempotency...)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import stripe
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+# --- our errors ----------------------------------------------------------------------
+
+class PaymentError(Exception):
+    """Base of every error the gateway raises."""
+
+    def __init__(self, message: str, *, http_status: int | None = None, code: str | None = None,
+                 request_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.code = code
+        self.request_id = request_id
+
+
+class GatewayUnavailable(PaymentError):
+    """The payment provider could not be reached or failed (network, timeout, 5xx). Retry later."""
+
+
+class PaymentDeclined(PaymentError):
+    """The card was declined."""
+
+
+class InvalidWebhook(PaymentError):
+    """A webhook whose signature, timestamp or payload does not check out."""
+
+
+class GatewayError(PaymentError):
+    """Any other error from the payment provider (invalid request, authentication, ...)."""
+
+
+# --- our values ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineItem:
+    """One server-priced line of a Checkout Session."""
+
+    name: str
+    unit_amount_cents: int
+    quantity: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError("LineItem.name must be a non-empty string")
+        if isinstance(self.unit_amount_cents, bool) or not isinstance(self.unit_amount_cents, int) \
+                or self.unit_amount_cents < 0:
+            raise ValueError("LineItem.unit_amount_cents must be an int of cents, 0 or more")
+        if isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or self.quantity < 1:
+            raise ValueError("LineItem.quantity must be an int, 1 or more")
+
+    @property
+    def total_cents(self) -> int:
+        return self.unit_amount_cents * self.quantity
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str | None
+    status: str | None  # open | complete | expired
+    payment_status: str | None  # unpaid | paid | no_payment_required
+    amount_total: int | None
+    payment_intent_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+    expires_at: int | None = None
+    currency: str | None = None
+    customer_email: str | None = None
+    client_reference_id: str | None = None
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == "complete" and self.payment_status == "paid"
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    object: dict[str, Any]
+    created: int | None = None
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    amount_cents: int
+    status: str | None
+
+
+# --- reading Stripe objects defensively ---------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """A StripeObject (a dict subclass) as plain dicts and lists, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in dict.items(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _id_of(value: Any) -> str | None:
+    """An id from either an id string or an expanded object."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, dict):
+        inner = value.get("id")
+        return inner if isinstance(inner, str) and inner else None
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _session_from(obj: Any) -> CheckoutSession:
+    data = _plain(obj) if obj is not None else {}
+    if not isinstance(data, dict) or not _str_or_none(data.get("id")):
+        raise GatewayError("The payment provider returned a Checkout Session without an id")
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    customer_email = _str_or_none(data.get("customer_email"))
+    if customer_email is None and isinstance(data.get("customer_details"), dict):
+        customer_email = _str_or_none(data["customer_details"].get("email"))
+    return CheckoutSession(
+        id=data["id"],
+        url=_str_or_none(data.get("url")),
+        status=_str_or_none(data.get("status")),
+        payment_status=_str_or_none(data.get("payment_status")),
+        amount_total=_int_or_none(data.get("amount_total")),
+        payment_intent_id=_id_of(data.get("payment_intent")),
+        metadata={str(k): str(v) for k, v in metadata.items() if v is not None},
+        expires_at=_int_or_none(data.get("expires_at")),
+        currency=_str_or_none(data.get("currency")),
+        customer_email=customer_email,
+        client_reference_id=_str_or_none(data.get("client_reference_id")),
+    )
+
+
+def _refund_from(obj: Any) -> Refund:
+    data = _plain(obj) if obj is not None else {}
+    if not isinstance(data, dict) or not _str_or_none(data.get("id")):
+        raise GatewayError("The payment provider returned a refund without an id")
+    amount = _int_or_none(data.get("amount"))
+    if amount is None:
+        raise GatewayError("The payment provider returned a refund without an amount")
+    return Refund(id=data["id"], amount_cents=amount, status=_str_or_none(data.get("status")))
+
+
+def _translate(exc: Exception) -> PaymentError:
+    """Map a stripe exception to ours."""
+    if isinstance(exc, PaymentError):
+        return exc
+    message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+    details = {
+        "http_status": getattr(exc, "http_status", None),
+        "code": getattr(exc, "code", None),
+        "request_id": getattr(exc, "request_id", None),
+    }
+    if isinstance(exc, stripe.SignatureVerificationError):
+        return InvalidWebhook(message, **details)
+    if isinstance(exc, stripe.APIConnectionError):
+        return GatewayUnavailable(f"payment provider unreachable: {message}", **details)
+    if isinstance(exc, stripe.CardError):
+        return PaymentDeclined(message, **details)
+    if isinstance(exc, stripe.StripeError):
+        status = details["http_status"]
+        if isinstance(exc, stripe.RateLimitError) or (status is not None and status >= 500) \
+                or (isinstance(exc, stripe.APIError) and status is None):
+            return GatewayUnavailable(f"payment provider unavailable: {message}", **details)
+        return GatewayError(message, **details)
+    return GatewayError(f"{type(exc).__name__}: {message}")
+
+
+# --- the client ----------------------------------------------------------------------
+
+class StripeClient:
+    """Checkout Sessions, refunds and webhooks, against Stripe or the local stand-in."""
+
+    def __init__(self, secret_key: str, api_base: str | None = None, webhook_secret: str = "",
+                 timeout: float = 10, max_network_retries: int = 2):
+        if not secret_key:
+            raise ValueError("StripeClient needs a secret key (STRIPE_SECRET_KEY)")
+        self.api_base = api_base.rstrip("/") if api_base else None
+        self._webhook_secret = webhook_secret or ""
+        base_addresses = {"api": self.api_base} if self.api_base else None
+        self._client = stripe.StripeClient(
+            secret_key,
+            base_addresses=base_addresses,
+            max_network_retries=max_network_retries,
+            http_client=stripe.RequestsClient(timeout=timeout),
+        )
+
+    def __repr__(self) -> str:  # never show the key
+        return f"StripeClient(api_base={self.api_base or 'https://api.stripe.com'!r})"
+
+    # checkout sessions
+    def create_checkout_session(
+        self, *, order_ref: str, line_items: Iterable[LineItem], customer_email: str | None,
+        success_url: str, cancel_url: str, expires_at: int, payment_method_types: Iterable[str],
+        idempotency_key: str, metadata: Mapping[str, str] | None = None, currency: str = "usd",
+    ) -> CheckoutSession:
+        """Create a hosted Checkout Session priced on our side, one line per LineItem.
+
+        `order_ref` is sent as `client_reference_id` and as `metadata["order_id"]`
+        (unless metadata already names it). Raises GatewayUnavailable, GatewayError.
+        """
+        if not idempotency_key:
+            raise ValueError("create_checkout_session needs an idempotency_key")
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": currency,
+                        "product_data": {"name": item.name},
+                        "unit_amount": item.unit_amount_cents,
+                    },
+                    "quantity": item.quantity,
+                }
+                for item in line_items
+            ],
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "client_reference_id": str(order_ref),
+            "metadata": {"order_id": str(order_ref), **{str(k): str(v) for k, v in (metadata or {}).items()}},
+            "expires_at": int(expires_at),
+            "payment_method_types": list(payment_method_types),
+        }
+        if customer_email:
+            params["customer_email"] = customer_email
+        session = self._call(self._client.v1.checkout.sessions.create, params=params,
+                             options={"idempotency_key": idempotency_key})
+        return _session_from(session)
+
+    def retrieve_checkout_session(self, session_id: str) -> CheckoutSession:
+        return _session_from(self._call(self._client.v1.checkout.sessions.retrieve, session_id))
+
+    def expire_checkout_session(self, session_id: str) -> CheckoutSession:
+        """Expire an open session (Stripe refuses sessions that are not open: GatewayError)."""
+        return _session_from(self._call(self._client.v1.checkout.sessions.expire, session_id))
+
+    # refunds
+    def refund(self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str,
+               reason: str | None = None) -> Refund:
+        """Refund part or all of a captured payment.
+
+        The caller must never ask for more than was captured minus earlier refunds:
+        the local stand-in does not refuse over-refunds (Stripe does).
+        """
+        if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
+            raise ValueError("refund amount_cents must be a positive int")
+        if not idempotency_key:
+            raise ValueError("refund needs an idempotency_key")
+        params: dict[str, Any] = {"payment_intent": payment_intent_id, "amount": amount_cents}
+        if reason:
+            params["reason"] = reason
+        refund = self._call(self._client.v1.refunds.create, params=params,
+                            options={"idempotency_key": idempotency_key})
+        return _refund_from(refund)
+
+    # webhooks
+    def parse_webhook(self, payload: bytes, sig_header: str | None) -> WebhookEvent:
+        """Verify a webhook's Stripe-Signature (tolerance 300 s) and read its event.
+
+        Raises InvalidWebhook on any problem: no secret configured, missing or wrong
+        signature, stale timestamp, or a payload that is not an event.
+        """
+        if not self._webhook_secret:
+            log.warning("webhook refused: no STRIPE_WEBHOOK_SECRET configured")
+            raise InvalidWebhook("no webhook secret configured")
+        if not sig_header:
+            raise InvalidWebhook("missing Stripe-Signature header")
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        try:
+            stripe.Webhook.construct_event(payload, sig_header, self._webhook_secret,
+                                           tolerance=WEBHOOK_TOLERANCE_SECONDS)
+            data = json.loads(payload.decode("utf-8"))
+        except stripe.SignatureVerificationError as exc:
+            raise InvalidWebhook(f"bad webhook signature: {exc.user_message or exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidWebhook(f"webhook payload is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise InvalidWebhook("webhook payload is not an event object")
+        event_id, event_type = data.get("id"), data.get("type")
+        obj = data.get("data", {}).get("object") if isinstance(data.get("data"), dict) else None
+        if not _str_or_none(event_id) or not _str_or_none(event_type) or not isinstance(obj, dict):
+            raise InvalidWebhook("webhook payload lacks id, type or data.object")
+        return WebhookEvent(id=event_id, type=event_type, object=obj,
+                            created=_int_or_none(data.get("created")))
+
+    # plumbing
+    def _call(self, method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except stripe.StripeError as exc:
+            raise _translate(exc) from exc
+
+
+def session_from_event_object(obj: Mapping[str, Any]) -> CheckoutSession:
+    """Read a `checkout.session` from a webhook event's `data.object` dict."""
+    return _session_from(dict(obj))
+
+
+def client_from_config(mapping: Mapping[str, Any]) -> StripeClient:
+    """Build the client from settings: STRIPE_SECRET_KEY, STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET."""
+    secret_key = mapping.get("STRIPE_SECRET_KEY") or ""
+    if not secret_key:
+        raise ValueError("STRIPE_SECRET_KEY is not set")
+    return StripeClient(
+        secret_key,
+        api_base=mapping.get("STRIPE_API_BASE") or None,
+        webhook_secret=mapping.get("STRIPE_WEBHOOK_SECRET") or "",
+    )

@@ -1,0 +1,73 @@
+"""Security on every request and response.
+
+- Input no database column can hold is refused before a view runs: a NUL character
+  anywhere in the path, query or form (PostgreSQL cannot store it in text), or a
+  numeric id in the path beyond a database integer.
+- Headers on every response: CSP without inline scripts, no framing, no sniffing.
+"""
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, render_template, request
+
+MAX_DATABASE_INT = 2**31 - 1
+
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policy(config) -> str:
+    """The CSP: our own scripts, styles and images only; forms may go on to Stripe Checkout."""
+    form_targets = ["'self'", STRIPE_CHECKOUT_ORIGIN]
+    standin = _origin(config.get("STRIPE_API_BASE") or "")
+    if standin:  # the local Stripe stand-in hosts its payment page on its own port
+        form_targets.append(standin)
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action " + " ".join(form_targets),
+    ])
+
+
+def register(app: Flask) -> None:
+    csp = content_security_policy(app.config)
+    production = app.config.get("ENV_NAME") == "production"
+
+    @app.before_request
+    def refuse_unstorable_input():
+        if "\x00" in request.path or any(
+                isinstance(value, int) and not 0 <= value <= MAX_DATABASE_INT
+                for value in (request.view_args or {}).values()):
+            abort(404)
+        fields = _fields_with_nul(request.args) + _fields_with_nul(request.form)
+        if fields:
+            return render_template("errors/nul_input.html", fields=fields), 400
+        return None
+
+    @app.after_request
+    def set_security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _fields_with_nul(values) -> list[str]:
+    """The names of the parameters whose name or any value holds a NUL character."""
+    return sorted({key for key, value in values.items(multi=True)
+                   if "\x00" in key or "\x00" in value})

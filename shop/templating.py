@@ -1,0 +1,51 @@
+"""Jinja filters and globals: formatting at the edge, never queries."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g, has_request_context
+
+from shop.cart.cookie import read as read_cart_cookie
+from shop.orders.presenters import promise_summary
+from shop.rules.money import format_cents
+
+
+def register(app: Flask) -> None:
+    shop_zone = ZoneInfo(app.config["SHOP_TIMEZONE"])
+
+    @app.template_filter("money")
+    def money(cents):
+        return "" if cents is None else format_cents(int(cents))
+
+    @app.template_filter("local_time")
+    def local_time(value: datetime, fmt: str = "%a %d %b %Y, %H:%M"):
+        return value.astimezone(shop_zone).strftime(fmt) if value else ""
+
+    app.jinja_env.globals["promise_text"] = promise_summary
+    # Back-office menu: (endpoint, label) for each section that exists.
+    app.jinja_env.globals["admin_nav"] = [
+        (endpoint, label) for endpoint, label in ADMIN_NAV if endpoint in app.view_functions]
+
+    @app.context_processor
+    def shop_globals():
+        return {
+            "cart_count": _cart_count(),
+            "shop_name": app.config["SHOP_NAME"],
+            "contact_email": app.config["SHOP_CONTACT_EMAIL"],
+        }
+
+
+ADMIN_NAV = (
+    ("admin.orders", "Orders"),
+    ("admin.products", "Products"),
+    ("admin.stock", "Stock"),
+    ("admin.returns", "Returns"),
+    ("admin.claims", "Claims"),
+    ("admin.messages", "Messages"),
+)
+
+
+def _cart_count() -> int:
+    """The header's item count: what this request computed, else what the cookie says."""
+    if not has_request_context():
+        return 0
+    return g.get("cart_count", read_cart_cookie().count)

@@ -1,0 +1,164 @@
+"""The cart through HTTP with CSRF on: add, change, remove, stock limits, prices, shipping."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from shop.cart.models import CartItem
+from shop.catalog.models import Variant
+from shop.extensions import db
+from tests.factories import make_category, make_product
+from tests.helpers import csrf_token, flashes
+
+MONDAY_MORNING = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)  # 09:00 in New York
+
+
+@pytest.fixture
+def products(app):
+    app.config["FIXED_NOW"] = MONDAY_MORNING
+    category = make_category(slug="gear")
+    bands = make_product(category, name="Loop Bands", slug="loop-bands", variants=[
+        {"sku": "BAND", "price_cents": 2_900, "on_hand": 5, "weight_g": 450,
+         "length_cm": 20, "width_cm": 15, "height_cm": 5}])
+    rack = make_product(category, name="Power Rack", slug="power-rack", variants=[
+        {"sku": "RACK", "price_cents": 79_900, "on_hand": 2, "weight_g": 148_000,
+         "length_cm": 220, "width_cm": 60, "height_cm": 30}])
+    return {"BAND": bands.variants[0], "RACK": rack.variants[0]}
+
+
+def add(client, sku, quantity=1):
+    token = csrf_token(client, "/products/loop-bands")
+    return client.post("/cart/add", data={"sku": sku, "quantity": quantity, "csrf_token": token},
+                       follow_redirects=True)
+
+
+def cart_quantities():
+    return {sku: qty for sku, qty in db.session.execute(
+        select(Variant.sku, CartItem.quantity).join(Variant, Variant.id == CartItem.variant_id))}
+
+
+def test_adding_puts_the_item_in_a_server_side_cart(client, products):
+    response = add(client, "BAND", 2)
+    assert response.status_code == 200
+    assert "Added 2 \u00d7 Loop Bands" in flashes(response)
+    assert cart_quantities() == {"BAND": 2}
+    assert '<span class="cart-count" aria-label="2 items">2</span>' in response.get_data(as_text=True)
+
+
+def test_the_cart_survives_a_browser_restart(client, products):
+    add(client, "BAND", 1)
+    cookie = client.get_cookie("cart", domain="shop.test")
+    assert cookie.expires is not None  # a persistent cookie, not a session cookie
+    fresh = client.application.test_client()
+    fresh.set_cookie("cart", cookie.value, domain="shop.test")
+    assert "Loop Bands" in fresh.get("/cart").get_data(as_text=True)
+
+
+def test_a_forged_cart_cookie_gives_an_empty_cart(client, products):
+    add(client, "BAND", 1)
+    client.set_cookie("cart", "forged.value.here", domain="shop.test")
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_adding_more_than_available_is_refused_with_a_message(client, products):
+    response = add(client, "BAND", 6)
+    assert "Only 5 of Loop Bands can be ordered" in flashes(response)
+    assert cart_quantities() == {}
+
+
+def test_adding_again_counts_what_is_already_in_the_cart(client, products):
+    add(client, "BAND", 4)
+    response = add(client, "BAND", 2)
+    assert "you already have 4 in your cart" in flashes(response)
+    assert cart_quantities() == {"BAND": 4}
+
+
+def test_reserved_stock_is_not_available(client, products):
+    products["BAND"].reserved = 4
+    db.session.commit()
+    assert "Only 1 of Loop Bands" in flashes(add(client, "BAND", 2))
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "abc", "100", ""])
+def test_bad_quantities_are_refused(client, products, quantity):
+    response = add(client, "BAND", quantity)
+    assert response.status_code == 200
+    assert "Quantity" in flashes(response)
+    assert cart_quantities() == {}
+
+
+def test_unknown_sku_is_refused(client, products):
+    assert "not available" in flashes(add(client, "NOPE"))
+
+
+def test_add_without_csrf_token_is_refused(client, products):
+    response = client.post("/cart/add", data={"sku": "BAND", "quantity": 1})
+    assert response.status_code == 400
+    assert cart_quantities() == {}
+
+
+def test_changing_quantity_and_removing(client, products):
+    add(client, "BAND", 1)
+    variant_id = products["BAND"].id
+    token = csrf_token(client, "/cart")
+    client.post("/cart/update", data={"variant_id": variant_id, "quantity": 3, "csrf_token": token})
+    assert cart_quantities() == {"BAND": 3}
+    response = client.post("/cart/update", data={"variant_id": variant_id, "quantity": 9,
+                                                 "csrf_token": token}, follow_redirects=True)
+    assert "Only 5 of Loop Bands left" in flashes(response)
+    assert cart_quantities() == {"BAND": 3}
+    client.post("/cart/remove", data={"variant_id": variant_id, "csrf_token": token})
+    assert cart_quantities() == {}
+
+
+def test_the_cart_says_when_a_price_changed(client, products):
+    add(client, "BAND", 1)
+    products["BAND"].price_cents = 3_400
+    db.session.commit()
+    html = client.get("/cart").get_data(as_text=True)
+    assert "The price changed from $29.00 to $34.00 since you added it." in html
+    assert "$34.00" in html
+
+
+def test_cart_prices_shipping_and_delivery_from_the_rules(client, products):
+    # given a parcel item in a cart shipping to New York
+    add(client, "BAND", 1)
+    token = csrf_token(client, "/cart")
+    client.post("/cart/destination", data={"country": "US", "region": "NY", "csrf_token": token})
+    html = client.get("/cart").get_data(as_text=True)
+    # then standard parcel is $6.95 + $0.95 for the started kg, arriving Tue to Wed
+    assert "Standard parcel</strong>: $7.90" in html
+    assert "Order within 5 h for dispatch today; arrives Tue 24 Nov to Wed 25 Nov" in html
+    assert 'data-testid="cart-total">$36.90<' in html
+
+
+def test_freight_items_that_cannot_ship_are_named(client, products):
+    add(client, "RACK", 1)
+    token = csrf_token(client, "/cart")
+    client.post("/cart/destination", data={"country": "AU", "region": "", "csrf_token": token})
+    html = client.get("/cart").get_data(as_text=True)
+    assert "Power Rack ships by freight" in html
+    assert "Go to checkout" not in html
+
+
+def test_unserved_country_is_refused_at_the_form(client, products):
+    add(client, "BAND", 1)
+    token = csrf_token(client, "/cart")
+    response = client.post("/cart/destination", data={"country": "KP", "csrf_token": token},
+                           follow_redirects=True)
+    assert "Not a valid choice" in flashes(response)
+
+
+def test_financing_is_mentioned_only_for_large_totals(client, products):
+    add(client, "BAND", 1)
+    assert "Pay over time" not in client.get("/cart").get_data(as_text=True)
+    add(client, "RACK", 1)
+    assert "Pay over time" in client.get("/cart").get_data(as_text=True)
+
+
+def test_header_count_costs_no_query(client, products, count_statements):
+    add(client, "BAND", 2)
+    with count_statements() as statements:
+        html = client.get("/shipping").get_data(as_text=True)
+    assert 'aria-label="2 items"' in html
+    assert statements == []

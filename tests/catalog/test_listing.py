@@ -1,0 +1,144 @@
+"""Category and search listings: filters, sorting, pagination and bad input."""
+import re
+
+import pytest
+
+from tests.factories import make_category, make_product
+
+
+def names_on(response) -> list[str]:
+    return re.findall(r"<h3>([^<]+)</h3>", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def shelf(app):
+    """A category with four products of known prices, brands, stock and ages."""
+    strength = make_category(name="Strength", slug="strength")
+    racks = make_category(name="Racks", slug="racks", parent=strength)
+    make_product(racks, name="Alpha Rack", brand="Ironforge",
+                 variants=[{"price_cents": 50_000, "on_hand": 2}])
+    make_product(racks, name="Bravo Rack", brand="Northline",
+                 variants=[{"price_cents": 20_000, "on_hand": 0}])
+    make_product(racks, name="Charlie Rack", brand="Ironforge",
+                 variants=[{"price_cents": 90_000, "on_hand": 5}, {"price_cents": 95_000}])
+    make_product(strength, name="Delta Bench", brand="Oakridge",
+                 variants=[{"price_cents": 15_000}])
+    make_product(racks, name="Draft Rack", status="draft")
+    return racks
+
+
+def test_category_lists_published_products_only(client, shelf):
+    response = client.get("/categories/racks")
+    assert response.status_code == 200
+    assert sorted(names_on(response)) == ["Alpha Rack", "Bravo Rack", "Charlie Rack"]
+
+
+def test_parent_category_includes_its_children(client, shelf):
+    response = client.get("/categories/strength?sort=name")
+    assert names_on(response) == ["Alpha Rack", "Bravo Rack", "Charlie Rack", "Delta Bench"]
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("price_asc", ["Bravo Rack", "Alpha Rack", "Charlie Rack"]),
+    ("price_desc", ["Charlie Rack", "Alpha Rack", "Bravo Rack"]),
+    ("name", ["Alpha Rack", "Bravo Rack", "Charlie Rack"]),
+    ("newest", ["Charlie Rack", "Bravo Rack", "Alpha Rack"]),
+])
+def test_sorting(client, shelf, sort, expected):
+    assert names_on(client.get(f"/categories/racks?sort={sort}")) == expected
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("min_price=300", ["Alpha Rack", "Charlie Rack"]),
+    ("max_price=500", ["Alpha Rack", "Bravo Rack"]),
+    ("min_price=250&max_price=600.00", ["Alpha Rack"]),
+    ("in_stock=1", ["Alpha Rack", "Charlie Rack"]),
+    ("brand=Northline", ["Bravo Rack"]),
+    ("brand=Ironforge&in_stock=on", ["Alpha Rack", "Charlie Rack"]),
+    ("brand=Nobody", []),
+])
+def test_filters(client, shelf, query, expected):
+    response = client.get(f"/categories/racks?sort=name&{query}")
+    assert response.status_code == 200
+    assert names_on(response) == expected
+
+
+def test_price_filter_uses_the_lowest_variant_price(client, shelf):
+    # Charlie Rack sells from $900 (and $950): a $920 ceiling still finds it
+    assert "Charlie Rack" in names_on(client.get("/categories/racks?max_price=920"))
+
+
+def test_pagination_splits_and_counts(app, client):
+    category = make_category(slug="bands")
+    for i in range(30):
+        make_product(category, name=f"Band {i:02d}")
+    app.config["PRODUCTS_PER_PAGE"] = 12
+    first = client.get("/categories/bands?sort=name")
+    third = client.get("/categories/bands?sort=name&page=3")
+    assert names_on(first)[:2] == ["Band 00", "Band 01"] and len(names_on(first)) == 12
+    assert names_on(third) == [f"Band {i}" for i in range(24, 30)]
+    assert "Page 1 of 3" in first.get_data(as_text=True)
+    assert "30 products" in first.get_data(as_text=True)
+
+
+def test_page_past_the_end_is_404(client, shelf):
+    assert client.get("/categories/racks?page=9").status_code == 404
+
+
+@pytest.mark.parametrize("query, message", [
+    ("page=abc", "Page must be a whole number"),
+    ("page=0", "Page must be a whole number"),
+    ("page=-3", "Page must be a whole number"),
+    ("min_price=-5", "Minimum price must be zero or more"),
+    ("min_price=abc", "Minimum price must be an amount in dollars"),
+    ("max_price=1.234", "Maximum price can have at most two decimals"),
+    ("max_price=NaN", "Maximum price"),
+    ("min_price=100&max_price=50", "Maximum price must be at least the minimum price"),
+    ("sort=;DROP TABLE product", "Sort by must be one of"),
+    ("brand=" + "x" * 200, "Brand"),
+])
+def test_bad_query_parameters_get_a_400_that_names_the_field(client, shelf, query, message):
+    response = client.get(f"/categories/racks?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_unknown_category_is_404(client, shelf):
+    assert client.get("/categories/nope").status_code == 404
+
+
+def test_search_matches_names_and_descriptions(client, shelf):
+    make_product(shelf, name="Air Rower", long_description="A fan flywheel for intervals.")
+    assert names_on(client.get("/search?q=rower")) == ["Air Rower"]
+    assert names_on(client.get("/search?q=FLYWHEEL")) == ["Air Rower"]
+
+
+def test_search_needs_every_word(client, shelf):
+    assert names_on(client.get("/search?q=rack+northline")) == ["Bravo Rack"]
+
+
+def test_search_ranks_name_matches_first(client, shelf):
+    make_product(shelf, name="Zulu Plates", short_description="Plates that fit any rack.")
+    assert names_on(client.get("/search?q=rack"))[-1] == "Zulu Plates"
+
+
+def test_search_treats_wildcards_literally(client, shelf):
+    assert names_on(client.get("/search?q=%25")) == []
+    assert names_on(client.get("/search?q=_")) == []
+
+
+def test_search_without_words_shows_a_prompt(client, shelf):
+    response = client.get("/search?q=")
+    assert response.status_code == 200
+    assert "Type what you are looking for" in response.get_data(as_text=True)
+
+
+def test_search_filters_apply_to_results(client, shelf):
+    assert names_on(client.get("/search?q=rack&in_stock=1&sort=name")) == \
+        ["Alpha Rack", "Charlie Rack"]
+
+
+def test_overlong_search_is_400(client, shelf):
+    response = client.get("/search?q=" + "a" * 101)
+    assert response.status_code == 400
+    assert "100 characters" in response.get_data(as_text=True)

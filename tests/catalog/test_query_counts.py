@@ -1,0 +1,30 @@
+"""Every catalog page runs a small, fixed number of statements whatever its size."""
+import pytest
+
+from tests.factories import make_category, make_product
+
+
+def fill(category, count):
+    for i in range(count):
+        make_product(category, name=f"Item {i}", featured=True,
+                     variants=[{"price_cents": 1_000 + i}, {"price_cents": 2_000 + i}])
+
+
+@pytest.mark.parametrize("url, limit", [
+    ("/", 2),
+    ("/categories/gear", 3),
+    ("/categories/gear?sort=price_desc&in_stock=1&min_price=5&brand=Ironforge", 3),
+    ("/search?q=item", 2),
+    ("/products/item-page", 2),
+    ("/sitemap.xml", 2),
+])
+def test_statement_count_does_not_grow_with_the_page(app, client, count_statements, url, limit):
+    category = make_category(slug="gear")
+    make_product(category, slug="item-page", variants=[{}, {}, {}])
+    counts = []
+    for size in (3, 24):
+        fill(category, size)
+        with count_statements() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= limit

@@ -1,0 +1,77 @@
+"""The demo catalog command: loads once, enters stock through the ledger, refuses claims."""
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalog import demo_data
+from shop.catalog.models import Category, Product, StockMovement, Variant
+from shop.catalog.seed import BlockedCopy, seed_demo
+from shop.extensions import db
+
+
+def counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (Category, Product, Variant, StockMovement))
+
+
+def test_seed_demo_loads_a_real_catalog(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    categories, products, variants, _ = counts()
+    assert categories >= 8 and products >= 40 and variants > products
+    dumbbell_weights = db.session.scalars(
+        select(Variant.option_value).join(Product).where(Product.slug == "rubber-hex-dumbbell")
+    ).all()
+    assert dumbbell_weights[0] == "5 lb" and dumbbell_weights[-1] == "50 lb"
+
+
+def test_seed_demo_twice_changes_nothing(runner):
+    runner.invoke(args=["seed-demo"])
+    before = counts()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0
+    assert "nothing to do" in result.output
+    assert counts() == before
+
+
+def test_seeded_stock_equals_the_ledger(app):
+    seed_demo()
+    rows = db.session.execute(
+        select(Variant.on_hand, func.coalesce(func.sum(StockMovement.delta), 0))
+        .outerjoin(StockMovement, StockMovement.variant_id == Variant.id)
+        .group_by(Variant.id, Variant.on_hand)
+    ).all()
+    assert rows and all(on_hand == ledger for on_hand, ledger in rows)
+
+
+def test_seed_refuses_copy_with_medical_claims_and_writes_nothing(app):
+    bad = dict(demo_data.PRODUCTS[0], slug="bad-rack",
+               long="This rack treats depression and anxiety, medically approved.")
+    with pytest.raises(BlockedCopy, match="bad-rack"):
+        seed_demo(products=[bad])
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_demo_copy_has_no_blocked_claims():
+    from shop.catalog.seed import check_demo_copy
+    assert check_demo_copy() == []
+
+
+def test_copy_check_flags_claims_and_false_promises(app, runner):
+    # given the demo catalog plus one product whose copy makes a claim and a false promise
+    from tests.factories import make_product
+    seed_demo()
+    make_product(slug="bad-bike", name="Therapy Bike",
+                 long_description="Clinically proven to relieve anxiety. Lifetime warranty!")
+    # when the audit runs
+    result = runner.invoke(args=["copy-check"])
+    # then it names the product, the field and the reason, and fails
+    assert result.exit_code == 1
+    assert "bad-bike long_description" in result.output
+    assert "lifetime warranty" in result.output.lower()
+
+
+def test_copy_check_passes_on_the_demo_catalog(app, runner):
+    seed_demo()
+    result = runner.invoke(args=["copy-check"])
+    assert result.exit_code == 0, result.output
+    assert "Checked 40 products: 0 blocking" in result.output

@@ -1,0 +1,231 @@
+"""The whole purchase against the local Stripe stand-in: pay, decline, expire, replay, tamper."""
+import re
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalog.models import StockMovement, Variant
+from shop.extensions import db
+from shop.orders.models import Order, OutgoingEmail, StripeEvent
+from tests.checkout.conftest import stripe_get, wait_for
+from tests.helpers import csrf_token, flashes
+from tests.payments.standin_fixture import sign_payload, TEST_WEBHOOK_SECRET
+
+ADDRESS = {"email": "sam@example.com", "name": "Sam Lifter", "phone": "555-0100",
+           "address1": "1 Main St", "address2": "", "city": "Albany", "region": "NY",
+           "postal_code": "12207", "country": "US", "shipping_method": "standard",
+           "note": ""}
+
+
+def add_to_cart(client, sku, quantity=1):
+    token = csrf_token(client, "/products/loop-bands")
+    client.post("/cart/add", data={"sku": sku, "quantity": quantity, "csrf_token": token})
+
+
+def submit_checkout(client, **changes):
+    data = {**ADDRESS, **changes, "csrf_token": csrf_token(client, "/checkout")}
+    return client.post("/checkout", data=data)
+
+
+def checkout(client, sku="BAND", quantity=2, **changes):
+    add_to_cart(client, sku, quantity)
+    response = submit_checkout(client, **changes)
+    assert response.status_code == 303, flashes(response) or response.get_data(as_text=True)
+    session_id = urlparse(response.headers["Location"]).path.rsplit("/", 1)[-1]
+    order = db.session.scalar(select(Order).where(Order.stripe_session_id == session_id))
+    return order, session_id
+
+
+def variant(sku):
+    db.session.expire_all()
+    return db.session.scalar(select(Variant).where(Variant.sku == sku))
+
+
+def sales(sku):
+    return db.session.scalar(select(func.count()).select_from(StockMovement).join(Variant)
+                             .where(Variant.sku == sku, StockMovement.reason == "sale"))
+
+
+def test_checkout_creates_a_pending_order_and_reserves_stock(client, wired, stock):
+    # when a customer checks out two band sets
+    order, session_id = checkout(client)
+    # then the order waits for payment with server prices, and two units are held
+    assert order.status == "pending_payment"
+    assert order.subtotal_cents == 5_800 and order.shipping_cents == 790
+    assert order.total_cents == 6_590
+    assert variant("BAND").reserved == 2 and variant("BAND").on_hand == 5
+    # and Stripe was asked for exactly that total, with the order in its metadata
+    session = stripe_get(wired, f"/v1/checkout/sessions/{session_id}")
+    assert session["amount_total"] == 6_590
+    assert session["metadata"]["order_number"] == order.number
+
+
+def test_paying_fulfils_once_and_emails_a_confirmation(client, wired, stock, smtp_server):
+    order, session_id = checkout(client)
+    # when the customer pays with the test card
+    status, _ = wired.pay(session_id, "4242424242424242")
+    assert status in (200, 303)
+    # then the webhook marks the order paid and turns the reservation into a sale
+    wait_for(lambda: db.session.get(Order, order.id).status == "paid")
+    band = variant("BAND")
+    assert (band.on_hand, band.reserved) == (3, 0)
+    assert sales("BAND") == 1
+    assert db.session.get(Order, order.id).captured_cents == 6_590
+    # and one confirmation email reached the SMTP server
+    wait_for(lambda: smtp_server.bodies("sam@example.com"))
+    body = smtp_server.bodies("sam@example.com")[0]
+    assert order.number in body and "Total: $65.90" in body
+    # and the cart is empty
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_reloading_the_success_page_and_replaying_webhooks_change_nothing(client, wired, stock,
+                                                                         smtp_server):
+    order, session_id = checkout(client)
+    wired.pay(session_id, "4242424242424242")
+    wait_for(lambda: db.session.get(Order, order.id).status == "paid")
+    # when the success page is loaded three times and the webhook is sent again twice
+    for _ in range(3):
+        response = client.get(f"/checkout/success?session_id={session_id}")
+        assert response.status_code == 303
+    for _ in range(2):
+        wired.post(f"/_standin/sessions/{session_id}/resend")
+    wait_for(lambda: db.session.scalar(select(func.count()).select_from(StripeEvent)) >= 1)
+    # then stock, ledger and emails are as after one payment
+    assert variant("BAND").on_hand == 3
+    assert sales("BAND") == 1
+    emails = db.session.scalars(select(OutgoingEmail).where(
+        OutgoingEmail.kind == "order_confirmation")).all()
+    assert len(emails) == 1
+    assert len(smtp_server.bodies("sam@example.com")) == 1
+
+
+def test_success_page_fulfils_when_the_webhook_is_late(client, standin, stock, app):
+    # given no webhook delivery at all (the stand-in is pointed nowhere)
+    standin.configure_webhooks(None, None)
+    order, session_id = checkout(client)
+    standin.pay(session_id, "4242424242424242")
+    # when the customer lands on the success page
+    response = client.get(f"/checkout/success?session_id={session_id}")
+    # then the page itself confirmed the payment with Stripe and fulfilled the order
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/track/{order.number}")
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "paid"
+    page = client.get(f"/track/{order.number}").get_data(as_text=True)
+    assert "Status: <strong>Paid</strong>" in page
+
+
+def test_a_declined_card_pays_nothing(client, wired, stock):
+    order, session_id = checkout(client)
+    status, body = wired.pay(session_id, "4000000000000341")
+    assert status >= 400
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "pending_payment"
+    assert variant("BAND").on_hand == 5 and sales("BAND") == 0
+
+
+def test_an_expired_session_releases_the_stock(client, wired, stock):
+    order, session_id = checkout(client)
+    wired.post(f"/v1/checkout/sessions/{session_id}/expire",
+               headers={"Authorization": "Bearer sk_test_standin_fixture"})
+    wait_for(lambda: db.session.get(Order, order.id).status == "expired")
+    assert variant("BAND").reserved == 0 and variant("BAND").on_hand == 5
+
+
+def test_a_bad_signature_is_refused_and_changes_nothing(client, wired, stock):
+    order, _ = checkout(client)
+    payload = ('{"id": "evt_forged", "type": "checkout.session.completed", "data": {"object": '
+               '{"id": "%s", "status": "complete", "payment_status": "paid", "amount_total": 1, '
+               '"metadata": {"order_number": "%s"}}}}' % (order.stripe_session_id, order.number))
+    response = client.post("/stripe/webhook", data=payload, headers={
+        "Stripe-Signature": sign_payload(payload.encode(), "whsec_wrong_secret"),
+        "Content-Type": "application/json"})
+    assert response.status_code == 400
+    missing = client.post("/stripe/webhook", data=payload)
+    assert missing.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "pending_payment"
+    assert db.session.scalar(select(func.count()).select_from(StripeEvent)) == 0
+
+
+def test_tampered_prices_in_the_form_are_ignored(client, wired, stock):
+    order, session_id = checkout(client, price_cents="1", total="1", subtotal_cents="1",
+                                 shipping_cents="0")
+    assert order.total_cents == 6_590
+    assert stripe_get(wired, f"/v1/checkout/sessions/{session_id}")["amount_total"] == 6_590
+
+
+def test_a_shipping_method_not_offered_is_refused(client, wired, stock):
+    add_to_cart(client, "RACK", 1)
+    response = submit_checkout(client, shipping_method="overnight")
+    assert response.status_code == 400
+    assert "choose one of the shipping methods" in flashes(response)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_more_than_available_is_refused_before_any_order(client, wired, stock):
+    add_to_cart(client, "BAND", 4)
+    band = variant("BAND")
+    band.reserved = 3  # someone else is paying for three right now
+    db.session.commit()
+    response = submit_checkout(client)
+    assert response.status_code == 400
+    assert "Only 2 of Loop Bands" in flashes(response)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+    assert variant("BAND").reserved == 3
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("email", "not-an-email", "Enter a valid email address."),
+    ("postal_code", "ABCDE", "Use a 5-digit ZIP code"),
+    ("region", "ZZ", "Enter your state as a 2-letter code"),
+    ("country", "KP", "Not a valid choice"),
+    ("name", "", "Full name is required."),
+])
+def test_bad_checkout_fields_are_shown_at_the_field(client, wired, stock, field, value, message):
+    add_to_cart(client, "BAND", 1)
+    response = submit_checkout(client, **{field: value})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_canadian_postal_codes_are_checked(client, wired, stock):
+    add_to_cart(client, "BAND", 1)
+    bad = submit_checkout(client, country="CA", region="ON", postal_code="12345")
+    assert "Use a Canadian postal code" in bad.get_data(as_text=True)
+    good = submit_checkout(client, country="CA", region="ON", postal_code="k1a 0b1")
+    assert good.status_code == 303
+
+
+def test_stripe_unreachable_releases_the_order(app, client, stock):
+    # given a payment provider that does not answer
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"
+    add_to_cart(client, "BAND", 2)
+    response = submit_checkout(client)
+    # then the customer gets a clear message, and no stock stays held
+    assert response.status_code == 400
+    assert "couldn't reach our payment provider" in flashes(response)
+    order = db.session.scalar(select(Order))
+    assert order.status == "cancelled"
+    assert variant("BAND").reserved == 0
+
+
+def test_cancel_returns_to_the_cart_and_releases_stock(client, wired, stock):
+    order, _ = checkout(client)
+    response = client.get(f"/checkout/cancel/{order.number}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "cancelled"
+    assert variant("BAND").reserved == 0
+    assert "Loop Bands" in client.get("/cart").get_data(as_text=True)
+
+
+def test_financing_methods_are_offered_on_large_orders(client, wired, stock):
+    _, small = checkout(client, "BAND", 1)
+    client.get(f"/checkout/cancel/{small}")
+    rack_order, large = checkout(client, "RACK", 1)
+    types = stripe_get(wired, f"/v1/checkout/sessions/{large}").get("payment_method_types")
+    assert "affirm" in types and "klarna" in types

@@ -1,0 +1,135 @@
+"""Order tracking: lookup by number and email, the order page, returns and warranty claims."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.orders.models import OutgoingEmail, ReturnRequest, WarrantyClaim
+from tests.factories import make_order, make_product
+from tests.helpers import csrf_token, flashes
+
+DELIVERED = datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc)  # 2 Nov in New York
+
+
+def look_up(client, number, email):
+    token = csrf_token(client, "/track")
+    return client.post("/track", data={"number": number, "email": email, "csrf_token": token})
+
+
+@pytest.fixture
+def delivered(app):
+    rack = make_product(name="Power Rack", variants=[{"price_cents": 50_000}])
+    return make_order([(rack.variants[0], 1)], status="delivered", delivered_at=DELIVERED)
+
+
+def test_number_and_email_open_the_order_page(client, delivered):
+    response = look_up(client, delivered.number.lower().replace("-", " "), "SAM@example.com ")
+    assert response.status_code == 303
+    page = client.get(f"/track/{delivered.number}").get_data(as_text=True)
+    assert "Status: <strong>Delivered</strong>" in page
+    assert "Frame and welds: 10 years" in page
+    assert "Dispatch Mon 23 Nov; arrives Tue 24 Nov to Wed 25 Nov" in page
+
+
+def test_wrong_email_reveals_nothing(client, delivered):
+    response = look_up(client, delivered.number, "someone@else.com")
+    assert response.status_code == 404
+    assert "couldn't find an order with that number and email" in flashes(response)
+    assert "Power Rack" not in response.get_data(as_text=True)
+
+
+def test_order_page_needs_the_lookup_first(client, delivered):
+    response = client.get(f"/track/{delivered.number}")
+    assert response.status_code == 302
+    assert "/track?number=" in response.headers["Location"]
+
+
+def test_bad_lookup_input_is_400_with_field_messages(client, delivered):
+    token = csrf_token(client, "/track")
+    response = client.post("/track", data={"number": "", "email": "nope", "csrf_token": token})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Order number is required." in html and "Enter a valid email address." in html
+
+
+def ask_return(client, order, reason="changed_mind", remedy="refund", quantity=1):
+    look_up(client, order.number, order.email)
+    token = csrf_token(client, f"/track/{order.number}")
+    return client.post(f"/track/{order.number}/return", data={
+        "line_id": order.lines[0].id, "quantity": quantity, "reason": reason, "remedy": remedy,
+        "details": "", "csrf_token": token}, follow_redirects=True)
+
+
+@pytest.mark.parametrize("today, accepted", [
+    (datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc), True),   # day 30 after delivery
+    (datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc), False),  # day 31
+])
+def test_returns_are_accepted_through_day_30(app, client, delivered, today, accepted):
+    app.config["FIXED_NOW"] = today
+    response = ask_return(client, delivered)
+    stored = db.session.scalars(select(ReturnRequest)).all()
+    assert bool(stored) is accepted
+    if accepted:
+        assert stored[0].refund_cents == 50_000
+        assert stored[0].return_shipping_paid_by == "customer"
+        assert "Return requested" in flashes(response)
+        receipt = db.session.scalar(select(OutgoingEmail).where(
+            OutgoingEmail.kind == "return_received"))
+        assert "$500.00" in receipt.body
+
+
+def test_a_defective_item_refunds_its_shipping_too(app, client, delivered):
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    ask_return(client, delivered, reason="defective", remedy="replacement")
+    ask_return(client, delivered, reason="defective", remedy="refund")
+    requests = db.session.scalars(select(ReturnRequest).order_by(ReturnRequest.id)).all()
+    assert [r.remedy for r in requests] == ["replacement", "refund"]
+    assert requests[1].refund_cents == 50_000 + 395
+    assert requests[1].return_shipping_paid_by == "shop"
+
+
+def test_changed_mind_cannot_ask_for_a_replacement(app, client, delivered):
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    response = ask_return(client, delivered, remedy="replacement")
+    assert "we can offer a refund" in flashes(response)
+    assert db.session.scalars(select(ReturnRequest)).all() == []
+
+
+def test_more_than_bought_cannot_be_returned(app, client, delivered):
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    ask_return(client, delivered, quantity=2)
+    assert db.session.scalars(select(ReturnRequest)).all() == []
+
+
+def test_warranty_claim_records_the_rules_answer(app, client, delivered):
+    app.config["FIXED_NOW"] = datetime(2028, 1, 10, 15, 0, tzinfo=timezone.utc)
+    look_up(client, delivered.number, delivered.email)
+    token = csrf_token(client, f"/track/{delivered.number}")
+    for component in ("Frame and welds", "Upholstery"):
+        client.post(f"/track/{delivered.number}/claim", data={
+            "line_id": delivered.lines[0].id, "component": component,
+            "description": "A weld cracked near the base.", "csrf_token": token})
+    frame, upholstery = db.session.scalars(select(WarrantyClaim).order_by(WarrantyClaim.id)).all()
+    assert frame.covered and frame.covered_until.isoformat() == "2036-11-01"
+    assert not upholstery.covered
+    assert db.session.scalar(select(OutgoingEmail).where(
+        OutgoingEmail.dedupe_key == f"claim-{frame.id}")) is not None
+
+
+def test_claim_for_a_part_without_terms_is_refused(app, client, delivered):
+    look_up(client, delivered.number, delivered.email)
+    token = csrf_token(client, f"/track/{delivered.number}")
+    response = client.post(f"/track/{delivered.number}/claim", data={
+        "line_id": delivered.lines[0].id, "component": "Motor",
+        "description": "It makes a noise.", "csrf_token": token}, follow_redirects=True)
+    assert "Part: choose one of" in flashes(response)
+    assert db.session.scalars(select(WarrantyClaim)).all() == []
+
+
+def test_requests_need_the_lookup(client, delivered):
+    token = csrf_token(client, "/track")
+    response = client.post(f"/track/{delivered.number}/return", data={
+        "line_id": delivered.lines[0].id, "quantity": 1, "reason": "changed_mind",
+        "remedy": "refund", "csrf_token": token})
+    assert response.status_code == 404
