@@ -1,0 +1,426 @@
+"""Catalog CSV: export one row per variant, and import the same format in two steps.
+
+`preview_import(data)` reads the file and plans every row against the database without
+writing: per-row errors, and what would be created or updated. `apply_import(text, digest,
+...)` plans again and, only when that plan is clean and is the one the manager previewed,
+writes all of it in one transaction. Stock on hand is never touched (new variants start
+at 0), and products go live only when their row says published and their copy passes
+the claims checker.
+"""
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from shop.accounts.service import record
+from shop.backoffice.catalog_forms import (DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G,
+                                           cents_to_dollars)
+from shop.backoffice.catalog_service import (review_product_copy, set_status, write_product,
+                                             write_variant)
+from shop.catalog.forms import dollars_to_cents
+from shop.catalog.models import PRODUCT_STATUSES, Category, Product, Variant
+from shop.extensions import db
+
+COLUMNS = ("product_slug", "name", "brand", "category_slug", "status", "short_description",
+           "sku", "option_name", "option_value", "price", "compare_at", "weight_g",
+           "length_cm", "width_cm", "height_cm", "low_stock_threshold")
+VARIANT_COLUMNS = COLUMNS[6:]
+MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5_000
+# A cell starting with one of these is a formula to a spreadsheet: exported with a
+# leading apostrophe, which the import takes off again.
+FORMULA_START = ("=", "+", "-", "@", "\t")
+
+
+class CsvError(Exception):
+    """The file cannot be read as a catalog CSV; the message says why."""
+
+
+# ---- export -----------------------------------------------------------------------------
+
+def _protect(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _unprotect(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+def export_csv() -> str:
+    """Every product, one row per variant (a product without variants gets one row)."""
+    rows = db.session.execute(
+        select(Product.slug, Product.name, Product.brand, Category.slug, Product.status,
+               Product.short_description, Variant.sku, Variant.option_name,
+               Variant.option_value, Variant.price_cents, Variant.compare_at_cents,
+               Variant.weight_g, Variant.length_cm, Variant.width_cm, Variant.height_cm,
+               Variant.low_stock_threshold)
+        .join(Category, Category.id == Product.category_id)
+        .outerjoin(Variant, Variant.product_id == Product.id)
+        .order_by(Product.slug, Variant.position, Variant.id)).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        cells = list(row)
+        cells[9], cells[10] = cents_to_dollars(row[9]), cents_to_dollars(row[10])
+        writer.writerow([_protect(cell) for cell in cells])
+    # The byte-order mark tells spreadsheets the file is UTF-8; the import accepts it.
+    return "\ufeff" + out.getvalue()
+
+
+# ---- reading a file ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int  # the spreadsheet's row number: the header is row 1
+    cells: dict
+    extra_cells: bool = False
+
+
+def decode(data: bytes) -> str:
+    if len(data) > MAX_CSV_BYTES:
+        raise CsvError("The file is larger than 2 MB; split it into smaller files.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvError("The file is not UTF-8 text. In your spreadsheet, save it as "
+                       "“CSV UTF-8” and upload it again.") from None
+
+
+def normalise(text: str) -> str:
+    """One form of the text whichever way it travelled: no BOM, LF line ends."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
+    """The data rows and the names of columns that will be ignored; CsvError if unreadable."""
+    if len(text.encode()) > MAX_CSV_BYTES:
+        raise CsvError("The file is larger than 2 MB; split it into smaller files.")
+    if "\x00" in text:
+        raise CsvError("The file contains NUL characters: it is not a CSV text file.")
+    if not text.strip():
+        raise CsvError("The file is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        missing = [name for name in COLUMNS if name not in header]
+        if missing:
+            raise CsvError(f"The header row is missing these columns: {', '.join(missing)}. "
+                           f"The first row must name the columns: {', '.join(COLUMNS)}.")
+        twice = sorted({name for name in header if name and header.count(name) > 1})
+        if twice:
+            raise CsvError(f"The header row names {', '.join(twice)} more than once.")
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise CsvError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+            rows.append(CsvRow(number, {
+                name: _unprotect(cells[i].strip()) if i < len(cells) else ""
+                for i, name in enumerate(header) if name in COLUMNS},
+                extra_cells=any(c.strip() for c in cells[len(header):])))
+    except csv.Error as error:
+        raise CsvError(f"Row {reader.line_num} cannot be read as CSV: {error}.") from None
+    except StopIteration:
+        raise CsvError("The file is empty.") from None
+    return rows, [name for name in header if name and name not in COLUMNS]
+
+
+# ---- planning -----------------------------------------------------------------------------
+
+@dataclass
+class RowPlan:
+    """What one row does; `product_action` is empty on later rows of the same product."""
+    number: int
+    product_slug: str
+    sku: str
+    product_action: str = ""  # create, update or unchanged
+    product_changes: dict = field(default_factory=dict)  # column -> [before, after]
+    variant_action: str = ""  # create, update, unchanged, or empty: no variant on the row
+    variant_changes: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    # What to write (values, and the rows they change) when the plan is applied.
+    product_values: dict | None = None
+    status: str = ""
+    variant_values: dict | None = None
+    product: Product | None = None
+    variant: Variant | None = None
+
+
+@dataclass
+class ImportPlan:
+    text: str
+    rows: list
+    ignored_columns: list
+    needs_review: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(row.errors) for row in self.rows)
+
+    def count(self, kind: str, action: str) -> int:
+        return sum(getattr(row, f"{kind}_action") == action for row in self.rows)
+
+    @property
+    def digest(self) -> str:
+        """Names this file and what it would do now; apply refuses when either changed."""
+        actions = [(r.number, r.product_slug, r.sku, r.product_action, r.product_changes,
+                    r.variant_action, r.variant_changes, r.status) for r in self.rows]
+        payload = json.dumps([self.text, actions], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _text(cells, name, max_length, errors, required=False) -> str:
+    value = cells[name]
+    if required and not value:
+        errors.append(f"{name}: missing.")
+    elif len(value) > max_length:
+        errors.append(f"{name}: longer than {max_length} characters.")
+    return value
+
+
+def _cents(cells, name, errors, required=False) -> int | None:
+    if not cells[name]:
+        if required:
+            errors.append(f"{name}: missing.")
+        return None
+    try:
+        return dollars_to_cents(cells[name])
+    except ValueError as error:
+        errors.append(f"{name}: {cells[name]!r} {error}.")
+        return None
+
+
+def _whole(cells, name, bounds, errors, required=True) -> int | None:
+    value, (low, high) = cells[name], bounds
+    if not value:
+        if required:
+            errors.append(f"{name}: missing.")
+        return None
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        errors.append(f"{name}: {value!r} must be a whole number from {low:,} to {high:,}.")
+        return None
+    return int(value)
+
+
+def _product_values(cells, categories, errors) -> dict:
+    slug = _text(cells, "product_slug", 120, errors, required=True)
+    if slug and not SLUG_RE.match(slug):
+        errors.append(f"product_slug: {slug!r} must use lowercase letters, digits and single "
+                      "hyphens.")
+    values = {"slug": slug, "name": _text(cells, "name", 160, errors, required=True),
+              "brand": _text(cells, "brand", 80, errors),
+              "short_description": _text(cells, "short_description", 300, errors)}
+    category = cells["category_slug"]
+    if not category:
+        errors.append("category_slug: missing.")
+    elif category not in categories:
+        errors.append(f"category_slug: there is no category {category!r}.")
+    values["category_id"] = categories.get(category)
+    if cells["status"] not in PRODUCT_STATUSES:
+        errors.append(f"status: {cells['status']!r} must be draft or published.")
+    return values
+
+
+def _variant_values(cells, errors) -> dict | None:
+    if not any(cells[name] for name in VARIANT_COLUMNS):
+        return None  # a product row without a variant
+    sku = _text(cells, "sku", 64, errors, required=True)
+    if sku and not SKU_RE.match(sku):
+        errors.append(f"sku: {sku!r} may only use letters, digits, dots, hyphens and "
+                      "underscores.")
+    values = {"sku": sku, "option_name": _text(cells, "option_name", 40, errors),
+              "option_value": _text(cells, "option_value", 80, errors),
+              "price_cents": _cents(cells, "price", errors, required=True),
+              "compare_at_cents": _cents(cells, "compare_at", errors),
+              "weight_g": _whole(cells, "weight_g", WEIGHT_G, errors)}
+    for name in ("length_cm", "width_cm", "height_cm"):
+        values[name] = _whole(cells, name, DIMENSION_CM, errors)
+    threshold = _whole(cells, "low_stock_threshold", LOW_STOCK, errors, required=False)
+    if threshold is not None:
+        values["low_stock_threshold"] = threshold  # empty keeps what is there (3 if new)
+    if values["compare_at_cents"] is not None and values["price_cents"] is not None \
+            and values["compare_at_cents"] <= values["price_cents"]:
+        errors.append("compare_at: must be higher than the price, or empty.")
+    return values
+
+
+def _changes(entity, values: dict) -> dict:
+    return {key: [getattr(entity, key), value] for key, value in values.items()
+            if getattr(entity, key) != value}
+
+
+def _finding_text(finding) -> str:
+    return f"{finding.field}: “{finding.text}” {finding.reason}. {finding.suggestion}"
+
+
+def plan_import(text: str, rows: list, ignored_columns: list) -> ImportPlan:
+    """Check every row against the catalog and say what it would do; writes nothing."""
+    categories = dict(db.session.execute(select(Category.slug, Category.id)).all())
+    category_slugs = {id_: slug for slug, id_ in categories.items()}
+    slugs = {row.cells["product_slug"] for row in rows}
+    products = {p.slug: p for p in db.session.scalars(
+        select(Product).where(Product.slug.in_(slugs)).options(selectinload(Product.variants)))}
+    sku_owner = {sku.lower(): slug for sku, slug in db.session.execute(
+        select(Variant.sku, Product.slug).join(Product, Product.id == Variant.product_id))}
+
+    plan = ImportPlan(text=text, rows=[], ignored_columns=ignored_columns)
+    first_rows: dict[str, RowPlan] = {}  # product slug -> its first row
+    variant_rows: dict[str, list] = {}  # product slug -> rows with a variant
+    sku_rows: dict[str, int] = {}
+    for row in rows:
+        cells = row.cells
+        step = RowPlan(row.number, cells["product_slug"], cells["sku"], status=cells["status"])
+        plan.rows.append(step)
+        if row.extra_cells:
+            step.errors.append("the row has more cells than the header has columns.")
+        values = _product_values(cells, categories, step.errors)
+        variant = _variant_values(cells, step.errors)
+        if variant and variant["sku"]:
+            key = variant["sku"].lower()
+            if key in sku_rows:
+                step.errors.append(f"sku: {variant['sku']} is also on row {sku_rows[key]}.")
+            sku_rows.setdefault(key, row.number)
+            owner = sku_owner.get(key)
+            if owner is not None and owner != values["slug"]:
+                step.errors.append(f"sku: {variant['sku']} belongs to product {owner}.")
+        if step.errors:
+            continue
+
+        first = first_rows.get(values["slug"])
+        if first is not None:
+            differ = [name for name in ("name", "brand", "category_id", "short_description")
+                      if first.product_values[name] != values[name]]
+            if first.status != step.status:
+                differ.append("status")
+            if differ:
+                names = ", ".join("category_slug" if n == "category_id" else n for n in differ)
+                step.errors.append(f"{names} differ from row {first.number} of the same "
+                                   "product.")
+        else:
+            first_rows[values["slug"]] = step
+            step.product_values = values
+            step.product = products.get(values["slug"])
+            if step.product is None:
+                step.product_action = "create"
+            else:
+                step.product_changes = _changes(step.product, values)
+                if step.product.status != step.status:
+                    step.product_changes["status"] = [step.product.status, step.status]
+                step.product_action = "update" if step.product_changes else "unchanged"
+            if "category_id" in step.product_changes:
+                step.product_changes["category_slug"] = [
+                    category_slugs.get(v) for v in step.product_changes.pop("category_id")]
+
+        if variant is not None:
+            product = products.get(values["slug"])
+            step.variant = next((v for v in (product.variants if product else [])
+                                 if v.sku.lower() == variant["sku"].lower()), None)
+            step.variant_values = variant
+            if step.variant is None:
+                step.variant_action = "create"
+            else:
+                step.variant_changes = _changes(step.variant, variant)
+                step.variant_action = "update" if step.variant_changes else "unchanged"
+            variant_rows.setdefault(values["slug"], []).append(step)
+
+    for slug, first in first_rows.items():
+        _check_copy(plan, first, variant_rows.get(slug, []))
+    return plan
+
+
+def _check_copy(plan: ImportPlan, first: RowPlan, variant_rows: list) -> None:
+    """Copy that goes live must pass the claims checker; copy saved as a draft too, if new."""
+    product, values = first.product, first.product_values
+    stored = {name: getattr(product, name) for name in (
+        "long_description", "features", "meta_description", "image_alt",
+        "warranty_overrides")} if product else {}
+    if first.status == "published":
+        if not variant_rows and not (product and product.variants):
+            first.errors.append("status: a published product needs at least one variant.")
+        findings = review_product_copy({**stored, **values})
+    elif product is None or {"name", "short_description"} & set(first.product_changes):
+        findings = review_product_copy(
+            {**values, "warranty_overrides": stored.get("warranty_overrides")})
+    else:
+        return
+    for finding in findings:
+        if finding.severity == "block":
+            first.errors.append("Blocked wording in " + _finding_text(finding))
+        else:
+            first.notes.append("Flagged for review in " + _finding_text(finding))
+            plan.needs_review = plan.needs_review or first.status == "published"
+
+
+def preview_import(data: bytes) -> ImportPlan:
+    """Read an uploaded file and plan it (CsvError when the file itself is unusable)."""
+    text = normalise(decode(data))
+    return plan_import(text, *read_rows(text))
+
+
+# ---- applying -----------------------------------------------------------------------------
+
+class ImportRefused(Exception):
+    """The import was not applied; `plan` is the fresh preview to show, `stale` if it changed."""
+
+    def __init__(self, message: str, plan: ImportPlan, stale: bool = False):
+        super().__init__(message)
+        self.plan = plan
+        self.stale = stale
+
+
+def apply_import(text: str, digest: str, actor: str, reviewed: bool) -> ImportPlan:
+    """Write a previewed file in one transaction: everything, or nothing if any row fails."""
+    text = normalise(text)
+    plan = plan_import(text, *read_rows(text))
+    if plan.has_errors:
+        raise ImportRefused("Nothing was imported: fix the rows marked below and upload the "
+                            "file again.", plan)
+    if plan.digest != digest:
+        raise ImportRefused("The catalog changed since the preview, so nothing was imported. "
+                            "Check the preview below and apply it again.", plan, stale=True)
+    if plan.needs_review and not reviewed:
+        raise ImportRefused("Some wording going live is flagged for review: read the notes, "
+                            "then tick “I reviewed the flagged wording”.", plan)
+    try:
+        _write(plan, actor)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ImportRefused("Someone changed the same products while this file was imported, "
+                            "so nothing was imported. Preview the file again.",
+                            plan, stale=True) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return plan
+
+
+def _write(plan: ImportPlan, actor: str) -> None:
+    written: dict[str, Product] = {}
+    for step in plan.rows:
+        if step.product_values is not None:
+            product = step.product
+            if step.product_action != "unchanged":
+                product = write_product(product, step.product_values, actor)
+            written[step.product_slug] = product
+        if step.variant_values is not None and step.variant_action != "unchanged":
+            write_variant(step.variant, written[step.product_slug], step.variant_values, actor)
+    for step in plan.rows:
+        if step.product_values is not None:
+            set_status(written[step.product_slug], step.status, actor)
+    record(actor, "catalog_imported", "product", "", after={
+        kind: {action: plan.count(kind, action) for action in ("create", "update")}
+        for kind in ("product", "variant")})

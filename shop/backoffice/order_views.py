@@ -1,0 +1,172 @@
+"""Order pages for staff: the list, an order, pick list and packing slip, and the order's moves."""
+import uuid
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from shop import clock
+from shop.backoffice import actor, bp, manager_required
+from shop.backoffice import fulfilment
+from shop.backoffice.order_forms import (ActionForm, CancelForm, NoteForm, OrderFilterForm,
+                                         RefundForm, ShipForm)
+from shop.checkout.views import stripe_client
+from shop.forms import first_error
+from shop.orders import emails
+from shop.payments.service import RefundError
+from shop.rules.money import format_cents
+from shop.rules.shipping import DEFAULT_SHIPPING_CONFIG
+
+
+@bp.get("/orders")
+def orders():
+    form = OrderFilterForm(request.args)
+    if not form.validate():
+        return render_template("admin/orders/list.html", form=form, listing=None,
+                               errors=form.error_messages(), args={}), 400
+    filters = fulfilment.OrderFilters(
+        q=form.q.data or "", status=form.status.data, method=form.method.data,
+        discreet={"yes": True, "no": False}.get(form.discreet.data),
+        created_from=form.created_from.day, created_to=form.created_to.day,
+        paid_from=form.paid_from.day, paid_to=form.paid_to.day)
+    listing = fulfilment.list_orders(filters, form.page.data or 1,
+                                     current_app.config["SHOP_TIMEZONE"])
+    args = {name: value for name, value in request.args.items() if name != "page" and value}
+    return render_template("admin/orders/list.html", form=form, listing=listing, errors=[],
+                           args=args)
+
+
+@bp.get("/orders/pick-list")
+def pick_list():
+    return render_template("admin/orders/pick_list.html", picks=fulfilment.pick_list(),
+                           now=clock.now())
+
+
+@bp.get("/orders/<number>")
+def order_detail(number):
+    return _order_page(number)
+
+
+def _order_page(number: str, status: int = 200, **forms):
+    try:
+        detail = fulfilment.order_detail(number)
+    except fulfilment.OrderNotFound:
+        abort(404)
+    for name, form_class in (("ship_form", ShipForm), ("note_form", NoteForm),
+                             ("cancel_form", CancelForm), ("action_form", ActionForm)):
+        forms.setdefault(name, form_class(formdata=None))
+    forms.setdefault("refund_form", RefundForm(formdata=None, request_id=uuid.uuid4().hex))
+    return render_template("admin/orders/detail.html", detail=detail, order=detail.order,
+                           **forms), status
+
+
+@bp.get("/orders/<number>/packing-slip")
+def packing_slip(number):
+    try:
+        order = fulfilment.get_order(number)
+    except fulfilment.OrderNotFound:
+        abort(404)
+    discreet = DEFAULT_SHIPPING_CONFIG.discreet_packaging
+    return render_template("admin/orders/packing_slip.html", order=order,
+                           sender=discreet.sender_name if order.discreet else None)
+
+
+def _moved(number: str, message: str):
+    """After a change is committed: send the customer's email, then back to the order."""
+    emails.send_pending()
+    flash(message, "success")
+    return redirect(url_for("admin.order_detail", number=number), code=303)
+
+
+def _refused(number: str, error: Exception, **forms):
+    """The order could not be moved: say why on the order page, with a 409."""
+    flash(str(error), "error")
+    return _order_page(number, 409, **forms)
+
+
+@bp.post("/orders/<number>/pack")
+def order_pack(number):
+    return _simple_move(number, lambda: fulfilment.mark_packed(number, actor()), "Marked packed.")
+
+
+@bp.post("/orders/<number>/deliver")
+def order_deliver(number):
+    return _simple_move(number, lambda: fulfilment.mark_delivered(number, actor(), clock.now()),
+                        "Marked delivered.")
+
+
+def _simple_move(number: str, move, message: str):
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        move()
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except fulfilment.FulfilmentError as error:
+        return _refused(number, error)
+    return _moved(number, message)
+
+
+@bp.post("/orders/<number>/ship")
+def order_ship(number):
+    form = ShipForm()
+    if not form.validate():
+        flash(first_error(form), "error")
+        return _order_page(number, 400, ship_form=form)
+    shipment = fulfilment.Shipment(form.carrier.data, form.tracking_number.data,
+                                   form.freight_name.data or "", form.tracking_url.data or "")
+    try:
+        order = fulfilment.mark_shipped(number, shipment, actor(), clock.now())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except fulfilment.FulfilmentError as error:
+        return _refused(number, error)
+    return _moved(number, f"Marked shipped with {order.carrier}, tracking {order.tracking_number}.")
+
+
+@bp.post("/orders/<number>/note")
+def order_note(number):
+    form = NoteForm()
+    if not form.validate():
+        return _order_page(number, 400, note_form=form)
+    try:
+        fulfilment.add_note(number, form.note.data, actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    flash("Note added.", "success")
+    return redirect(url_for("admin.order_detail", number=number), code=303)
+
+
+@bp.post("/orders/<number>/cancel")
+def order_cancel(number):
+    form = CancelForm()
+    if not form.validate():
+        return _order_page(number, 400, cancel_form=form)
+    try:
+        order = fulfilment.cancel(number, form.reason.data, stripe_client(), actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except (fulfilment.FulfilmentError, RefundError) as error:
+        return _refused(number, error, cancel_form=form)
+    if not order.paid_at:
+        return _moved(number, "Order cancelled; the stock its checkout held was released.")
+    refunded = f" {format_cents(order.refunded_cents)} refunded," if order.refunded_cents else ""
+    return _moved(number, f"Order cancelled,{refunded} its stock is back on the shelf.")
+
+
+@bp.post("/orders/<number>/refund")
+@manager_required
+def order_refund(number):
+    form = RefundForm()
+    if not form.validate():
+        return _order_page(number, 400, refund_form=form)
+    try:
+        result = fulfilment.refund(number, form.cents, form.reason.data, form.request_id.data,
+                                   stripe_client(), actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except (fulfilment.FulfilmentError, RefundError) as error:
+        form.request_id.data = uuid.uuid4().hex  # nothing was refunded: sending again is a new try
+        return _refused(number, error, refund_form=form)
+    if result.repeated:
+        flash("That refund was already made; nothing more was refunded.", "success")
+        return redirect(url_for("admin.order_detail", number=number), code=303)
+    return _moved(number, f"Refunded {format_cents(result.refund.amount_cents)}.")

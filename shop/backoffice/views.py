@@ -1,0 +1,5 @@
+"""Import every back-office view module so its routes join the `admin` blueprint."""
+from shop.backoffice import (  # noqa: F401
+    catalog_views, dashboard_views, order_views, request_views, staff_views, stock_views,
+)
+from shop.backoffice import bp  # noqa: F401
