@@ -1,0 +1,239 @@
+"""Catalog caches: rendered pages and small lookups, invalidated when the catalog changes.
+
+One Flask-Caching cache: in memory per worker by default (`SimpleCache`), shared
+through Redis when `CACHE_REDIS_URL` (or `REDIS_URL`) is set. Keys carry the
+*catalog version*, a token replaced whenever a commit changes a category, product,
+variant (price, stock, reservation) or the stock ledger, so the next request of
+this worker (of every worker, with Redis) renders afresh. Entries also expire
+after `CATALOG_CACHE_SECONDS` (5 s), which bounds how stale a page can be in a
+worker that missed the change (in memory, each worker has its own version).
+Product pages are keyed by their own prices and stock as read on each request,
+so they are never stale, whatever the version.
+
+The version is bumped by the session events below after any commit that touched
+those tables, through the ORM or `session.execute(update(...))`; code that changes
+them some other way calls `bump_catalog_version()` after its commit.
+
+A cached page is shared by every visitor, so what differs per visitor (the header's
+cart count, the add-to-cart CSRF token) is rendered as a marker and filled in on
+the way out. Pages with flash messages are never cached.
+"""
+import hashlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import (Flask, current_app, g, has_app_context, make_response, request, session)
+from flask_caching import Cache
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from shop.extensions import limiter
+
+cache = Cache()
+
+CATALOG_TABLES = frozenset({"category", "product", "variant", "stock_movement"})
+VERSION_KEY = "catalog-version"
+CART_COUNT_MARKER = "__shop_cart_count_0c1f__"
+CSRF_MARKER = "__shop_csrf_token_7ad2__"
+_CART_SPAN = re.compile(r"\s*<span class=\"cart-count\"[^>]*>" + CART_COUNT_MARKER + "</span>")
+_WRITE_SQL = re.compile(r"^\s*(update|insert\s+into|delete\s+from)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def init_app(app: Flask) -> None:
+    """Configure the cache (memory, or Redis when configured) and watch catalog commits."""
+    if "shop_caching" in app.extensions:
+        return
+    config = app.config
+    config.setdefault("CATALOG_CACHE_SECONDS",
+                      int(os.environ.get("CATALOG_CACHE_SECONDS", "5")))
+    config.setdefault("PRODUCT_PAGE_CACHE_SECONDS", 60)
+    redis_url = config.get("CACHE_REDIS_URL") or os.environ.get("CACHE_REDIS_URL") \
+        or os.environ.get("REDIS_URL")
+    if "CACHE_TYPE" not in config:
+        if redis_url:
+            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
+            config.setdefault("CACHE_KEY_PREFIX", "shop:")
+        else:
+            config["CACHE_TYPE"] = "SimpleCache"
+    config.setdefault("CACHE_THRESHOLD", 3000)  # entries per worker (SimpleCache)
+    config.setdefault("CACHE_DEFAULT_TIMEOUT", config["CATALOG_CACHE_SECONDS"])
+    cache.init_app(app)
+    app.extensions["shop_caching"] = True
+    _watch_catalog_commits()
+    _skip_rate_limit_bookkeeping_on_catalog_reads()
+
+
+_filter_registered = False
+
+
+def _skip_rate_limit_bookkeeping_on_catalog_reads() -> None:
+    """Catalog GETs carry no rate limit: let Flask-Limiter skip its per-request work for them.
+
+    Only while no app-wide limit (RATELIMIT_DEFAULT / RATELIMIT_APPLICATION) is set,
+    so a limit added later still applies to them.
+    """
+    global _filter_registered
+    if not _filter_registered:
+        limiter.request_filter(_is_unlimited_catalog_read)
+        _filter_registered = True
+
+
+def _is_unlimited_catalog_read() -> bool:
+    config = current_app.config
+    return (request.blueprint == "catalog" and request.method in ("GET", "HEAD")
+            and not config.get("RATELIMIT_DEFAULT") and not config.get("RATELIMIT_APPLICATION"))
+
+
+# --- the catalog version ----------------------------------------------------------------
+
+def _new_version() -> str:
+    return secrets.token_hex(6)
+
+
+def catalog_version() -> str:
+    """The current catalog version (read once per request)."""
+    if "catalog_version" in g:
+        return g.catalog_version
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=0)
+        version = cache.get(VERSION_KEY) or "0"
+    g.catalog_version = version
+    return version
+
+
+def bump_catalog_version() -> None:
+    """Call after committing a change of price, stock or catalog text made outside the ORM."""
+    if not has_app_context() or "shop_caching" not in current_app.extensions:
+        return
+    cache.set(VERSION_KEY, _new_version(), timeout=0)
+    g.pop("catalog_version", None)
+
+
+def remember(key, load: Callable, timeout: int | None = None):
+    """`load()`, kept under `key` for this catalog version (and `timeout` seconds at most)."""
+    if "shop_caching" not in current_app.extensions:
+        return load()
+    full_key = f"data:{catalog_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = load()
+        cache.set(full_key, value, timeout=timeout)
+    return value
+
+
+# --- noticing catalog changes -------------------------------------------------------------
+
+_watching = False
+
+
+def _watch_catalog_commits() -> None:
+    global _watching
+    if _watching:
+        return
+    event.listen(Session, "after_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_statement)
+    event.listen(Session, "after_commit", _bump_after_commit)
+    event.listen(Session, "after_rollback", _forget_changes)
+    _watching = True
+
+
+def _note_flush(session, flush_context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) in CATALOG_TABLES:
+            session.info["catalog_changed"] = True
+            return
+
+
+def _note_statement(state) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        match = _WRITE_SQL.match(str(state.statement)) if not state.is_select else None
+        if match and match.group(2).lower() in CATALOG_TABLES:
+            state.session.info["catalog_changed"] = True
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in CATALOG_TABLES:
+        state.session.info["catalog_changed"] = True
+
+
+def _bump_after_commit(session) -> None:
+    if session.info.pop("catalog_changed", False):
+        bump_catalog_version()
+
+
+def _forget_changes(session) -> None:
+    session.info.pop("catalog_changed", None)
+
+
+# --- whole pages --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page cut around the visitor's cart count; `digest` names its content."""
+    head: str
+    cart_span: str
+    tail: str
+    digest: str
+
+
+def _cut(html: str) -> CachedPage | None:
+    match = _CART_SPAN.search(html)
+    if match is None:  # the layout changed: serve uncached rather than guess
+        return None
+    digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
+    return CachedPage(html[:match.start()], match.group(0), html[match.end():], digest)
+
+
+def page_key(*parts) -> str:
+    """A cache key for a page: host and scheme (links are absolute), then `parts`."""
+    return ":".join([request.scheme, request.host, *map(str, parts)])
+
+
+def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout: int,
+               with_csrf: bool = False, versioned: bool = True):
+    """Respond with the page cached under `key`, rendering it with `render` when missing.
+
+    `render(**markers)` renders the template with `cart_count` and `csrf_token` set to
+    the markers (or, for a page that must not be cached, to the visitor's values).
+    Responses carry an ETag (304 when it matches) and Cache-Control: public for
+    visitors without cookies, private otherwise; never stored when flashes are pending.
+    """
+    if session.get("_flashes"):
+        response = make_response(render(csrf_token=generate_csrf() if with_csrf else ""))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    full_key = f"page:{catalog_version() if versioned else '-'}:{key}"
+    page = cache.get(full_key)
+    if page is None:
+        page = _cut(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER))
+        if page is None:
+            return make_response(render(csrf_token=generate_csrf() if with_csrf else ""))
+        cache.set(full_key, page, timeout=timeout)
+    csrf = generate_csrf() if with_csrf else ""
+    etag = f"{page.digest}-{cart_count}"
+    if with_csrf:  # the token differs per session: so does the page
+        etag += "-" + hashlib.blake2b(session["csrf_token"].encode(), digest_size=6).hexdigest()
+    if request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+    else:
+        body = page.head + (page.cart_span.replace(CART_COUNT_MARKER, str(cart_count))
+                            if cart_count else "") + page.tail
+        if with_csrf:
+            body = body.replace(CSRF_MARKER, csrf)
+        response = make_response(body)
+    response.set_etag(etag, weak=True)
+    anonymous = not request.cookies and not with_csrf
+    # Browsers and proxies may keep the page but must ask again each time (a 304 is cheap):
+    # prices and stock on it are never older than the server's own short-lived copy.
+    response.headers["Cache-Control"] = "public, no-cache" if anonymous else "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def fingerprint(*values) -> str:
+    """A short stable digest of plain values (prices, stock), for cache keys."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=10).hexdigest()

@@ -1,0 +1,124 @@
+"""Catalog page caching: fresh prices and stock, ETags, and nothing personal shared."""
+import re
+
+import pytest
+from sqlalchemy import update
+
+from shop.catalog.models import Variant
+from shop.extensions import db
+from shop.orders.service import reserve_line
+from tests.factories import make_category, make_product
+from tests.helpers import csrf_token
+
+
+@pytest.fixture
+def rack(app):
+    category = make_category(name="Racks", slug="racks")
+    return make_product(category, name="Alpha Rack", slug="alpha-rack",
+                        variants=[{"sku": "RK-A", "price_cents": 50_000, "on_hand": 1}])
+
+
+def test_a_price_change_shows_on_the_next_request(client, rack):
+    # given both pages were served (and cached) at $500
+    assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
+    assert "$500.00" in client.get("/products/alpha-rack").get_data(as_text=True)
+    # when staff change the price
+    rack.variants[0].price_cents = 45_000
+    db.session.commit()
+    # then the very next requests show the new price
+    assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
+    assert "$450.00" in client.get("/products/alpha-rack").get_data(as_text=True)
+
+
+def test_a_checkout_reservation_shows_as_out_of_stock_at_once(client, rack):
+    assert "In stock" in client.get("/categories/racks").get_data(as_text=True)
+    assert "Only 1 left" in client.get("/products/alpha-rack").get_data(as_text=True)
+    # when a checkout reserves the last unit (a conditional UPDATE, not an ORM flush)
+    reserve_line(rack.variants[0].id, 1, "Alpha Rack")
+    db.session.commit()
+    assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
+    assert 'data-testid="stock">Out of stock<' in \
+        client.get("/products/alpha-rack").get_data(as_text=True)
+
+
+def test_a_core_update_of_stock_also_refreshes_listings(client, rack):
+    assert "In stock" in client.get("/categories/racks").get_data(as_text=True)
+    db.session.execute(update(Variant.__table__).where(Variant.__table__.c.sku == "RK-A")
+                       .values(on_hand=0))
+    db.session.commit()
+    assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
+
+
+def test_etag_gives_304_while_the_page_is_unchanged(client, rack):
+    first = client.get("/categories/racks")
+    assert first.headers["ETag"]
+    again = client.get("/categories/racks", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_etag_changes_when_the_price_does(client, rack):
+    first = client.get("/categories/racks")
+    rack.variants[0].price_cents = 40_000
+    db.session.commit()
+    again = client.get("/categories/racks", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert "$400.00" in again.get_data(as_text=True)
+
+
+def test_anonymous_listing_is_public_but_revalidated(client, rack):
+    response = client.get("/categories/racks")
+    assert response.headers["Cache-Control"] == "public, no-cache"
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_pages_for_a_visitor_with_a_cart_are_private(client, rack):
+    token = csrf_token(client, "/products/alpha-rack")
+    client.post("/cart/add", data={"csrf_token": token, "sku": "RK-A", "quantity": "1"})
+    client.get("/cart")  # the flash is shown there
+    for url in ("/", "/categories/racks", "/search?q=rack", "/products/alpha-rack"):
+        response = client.get(url)
+        assert response.headers["Cache-Control"].startswith("private"), url
+
+
+def test_product_page_is_never_public(client, rack):
+    # it carries a CSRF token tied to the visitor's session
+    assert client.get("/products/alpha-rack").headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_cached_page_shows_each_visitor_their_own_cart_count(app, client, rack):
+    other = app.test_client()
+    assert "cart-count" not in other.get("/categories/racks").get_data(as_text=True)
+    token = csrf_token(client, "/products/alpha-rack")
+    client.post("/cart/add", data={"csrf_token": token, "sku": "RK-A", "quantity": "1"})
+    client.get("/cart")
+    html = client.get("/categories/racks").get_data(as_text=True)
+    assert re.search(r'class="cart-count"[^>]*>1</span>', html)
+    assert "cart-count" not in other.get("/categories/racks").get_data(as_text=True)
+
+
+def test_each_visitor_gets_their_own_csrf_token_on_a_cached_product_page(app, client, rack):
+    other = app.test_client()
+    mine = csrf_token(client, "/products/alpha-rack")
+    theirs = csrf_token(other, "/products/alpha-rack")
+    assert mine != theirs
+    response = other.post("/cart/add", data={"csrf_token": theirs, "sku": "RK-A",
+                                             "quantity": "1"})
+    assert response.status_code == 303
+
+
+def test_a_page_with_a_flash_message_is_not_stored(client, rack):
+    token = csrf_token(client, "/products/alpha-rack")
+    response = client.post("/cart/add", data={"csrf_token": token, "sku": "RK-A",
+                                              "quantity": "99", "next": "/categories/racks"})
+    assert response.status_code == 303  # refused: only 1 left, with a flash
+    page = client.get("/categories/racks")
+    assert "Only 1" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "Only 1" not in client.get("/categories/racks").get_data(as_text=True)
+
+
+def test_no_marker_ever_reaches_a_visitor(client, rack):
+    for url in ("/", "/categories/racks", "/search?q=alpha", "/products/alpha-rack"):
+        html = client.get(url).get_data(as_text=True)
+        assert "__shop_" not in html, url
