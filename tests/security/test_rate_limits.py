@@ -1,0 +1,26 @@
+"""Rate limits on order lookup and checkout answer with a friendly 429 page."""
+from shop.extensions import limiter
+from tests.factories import make_product
+from tests.helpers import csrf_token
+
+
+def test_order_lookup_is_rate_limited_with_a_429_page(app, client):
+    app.config["RATE_LIMIT_ORDER_LOOKUP"] = "3 per minute"
+    limiter.reset()
+    token = csrf_token(client, "/track")
+    responses = [client.post("/track", data={"number": "IO-AAAA-BBBB", "email": "a@example.com",
+                                              "csrf_token": token}) for _ in range(4)]
+    assert [r.status_code for r in responses] == [404, 404, 404, 429]
+    assert "Too Many Requests" in responses[-1].get_data(as_text=True)
+    assert "Back to the shop" in responses[-1].get_data(as_text=True)
+
+
+def test_checkout_posts_are_rate_limited(app, client):
+    app.config["RATE_LIMIT_CHECKOUT"] = "2 per minute"
+    limiter.reset()
+    make_product(slug="rack", variants=[{"sku": "RACK"}])
+    token = csrf_token(client, "/products/rack")
+    client.post("/cart/add", data={"sku": "RACK", "quantity": 1, "csrf_token": token})
+    token = csrf_token(client, "/checkout")
+    statuses = [client.post("/checkout", data={"csrf_token": token}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
