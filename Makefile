@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STANDIN_PORT ?= 12111
 
-.PHONY: run test stress install install-dev copy-check clean bench
+.PHONY: run test stress install install-dev copy-check clean bench audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,8 @@ clean:
 ## 10,000 products (SQLite; PostgreSQL with BENCH_DATABASE_URL). Not part of `make test`.
 bench: install $(VENV)/.installed-standin
 	$(BIN)/python -m bench.run
+
+## make audit: the installed packages against the advisories PyPI publishes (pip-audit's
+## per-version lookups are not served by this project's package mirror; see the script).
+audit: install-dev
+	$(BIN)/python tools/audit_dependencies.py --python $(BIN)/python

@@ -304,6 +304,10 @@ def reject_return(return_id: int, reason: str, actor: str) -> None:
                      staff_note=_with_note(request.staff_note, f"Rejected: {reason}")):
             raise AlreadyHandled("This return was already dealt with (it is no longer "
                                  "requested); nothing was changed.")
+        db.session.execute(  # the units may be asked for again
+            update(OrderLine).where(OrderLine.id == request.order_line_id)
+            .values(return_requested=OrderLine.return_requested - request.quantity)
+            .execution_options(synchronize_session=False))
         record(actor, "return_rejected", "return_request", return_id,
                before={"status": "requested"}, after={"status": "rejected"}, note=reason)
         _queue_return_email("return_rejected",

@@ -71,6 +71,8 @@ class OrderLine(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("return_requested >= 0 AND return_requested <= quantity",
+                        name="returns_within_quantity"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -90,6 +92,9 @@ class OrderLine(db.Model):
     final_sale = db.Column(db.Boolean, nullable=False, default=False)
     return_window_days = db.Column(db.Integer, nullable=False, default=30)
     is_replacement = db.Column(db.Boolean, nullable=False, default=False)
+    # Units under a return request that was not rejected: claimed with a conditional
+    # update, so a line can never be asked back more times than it was bought.
+    return_requested = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     order = db.relationship("Order", back_populates="lines")
 

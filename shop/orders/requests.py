@@ -2,6 +2,8 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders.models import Order, OrderLine, ReturnRequest, WarrantyClaim
@@ -29,13 +31,31 @@ def return_decision(order: Order, line: OrderLine, reason: str, quantity: int, o
 
 def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quantity: int,
                    details: str, on: date, zone_name: str) -> ReturnRequest:
-    """Record a return request if the rules allow it, and email a receipt."""
+    """Record a return request if the rules allow it, and email a receipt.
+
+    The units are claimed on the order line with a conditional update, so requests
+    (even concurrent ones) never add up to more than was bought; a rejection gives
+    them back.
+    """
     decision = return_decision(order, line, reason, quantity, on, zone_name)
     if not decision.eligible:
         raise RequestRefused(decision.reason)
     if remedy not in decision.remedies:
         allowed = " or ".join(decision.remedies)
         raise RequestRefused(f"For this reason we can offer a {allowed}.")
+    claimed = db.session.execute(
+        update(OrderLine)
+        .where(OrderLine.id == line.id,
+               OrderLine.return_requested + quantity <= OrderLine.quantity)
+        .values(return_requested=OrderLine.return_requested + quantity)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        left = max(line.quantity - (line.return_requested or 0), 0)
+        raise RequestRefused(
+            f"You have already asked to return {line.quantity - left} of the {line.quantity} "
+            f"bought; you can ask for {left} more." if left else
+            "You have already asked to return every unit of this item.")
     request = ReturnRequest(order_id=order.id, order_line_id=line.id, quantity=quantity,
                             reason=reason, remedy=remedy, details=details,
                             refund_cents=decision.refund_cents if remedy == "refund" else 0,

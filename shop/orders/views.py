@@ -53,8 +53,18 @@ def order_page(number):
     order = _order_or_redirect(number)
     if order is None:
         return redirect(url_for("orders.track", number=number))
+    return _render_order(order)
+
+
+def _render_order(order: Order, status: int = 200):
     return render_template("orders/order.html", **order_page_context(
-        order, clock.now(), current_app.config["SHOP_TIMEZONE"]))
+        order, clock.now(), current_app.config["SHOP_TIMEZONE"])), status
+
+
+def _refuse(order: Order, message: str):
+    """The order page again, with why the request was not taken (nothing was stored)."""
+    flash(message, "error")
+    return _render_order(order, 400)
 
 
 @bp.post("/track/<number>/return")
@@ -66,21 +76,17 @@ def ask_return(number):
     form = ReturnForm()
     form.line_id.choices = [(line.id, line.name) for line in order.lines]
     if not form.validate():
-        flash(first_error(form), "error")
-        return redirect(url_for("orders.order_page", number=number), code=303)
+        return _refuse(order, first_error(form))
     line = next(line for line in order.lines if line.id == form.line_id.data)
     try:
         order_requests.request_return(order, line, form.reason.data, form.remedy.data,
                                       form.quantity.data, form.details.data or "",
                                       clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
-    except order_requests.RequestRefused as error:
-        flash(str(error), "error")
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        emails.send_pending()
-        flash("Return requested. We emailed you a receipt and will reply within one business day.",
-              "success")
+    except (order_requests.RequestRefused, ValueError) as error:
+        return _refuse(order, str(error))
+    emails.send_pending()
+    flash("Return requested. We emailed you a receipt and will reply within one business day.",
+          "success")
     return redirect(url_for("orders.order_page", number=number), code=303)
 
 
@@ -93,13 +99,11 @@ def ask_claim(number):
     form = ClaimForm()
     form.line_id.choices = [(line.id, line.name) for line in order.lines]
     if not form.validate():
-        flash(first_error(form), "error")
-        return redirect(url_for("orders.order_page", number=number), code=303)
+        return _refuse(order, first_error(form))
     line = next(line for line in order.lines if line.id == form.line_id.data)
     components = [row["component"] for row in line.warranty_terms]
     if form.component.data not in components:
-        flash(f"Part: choose one of {', '.join(components)}.", "error")
-        return redirect(url_for("orders.order_page", number=number), code=303)
+        return _refuse(order, f"Part: choose one of {', '.join(components)}.")
     order_requests.request_claim(order, line, form.component.data, form.description.data,
                                  clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
     emails.send_pending()

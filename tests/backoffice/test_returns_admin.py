@@ -12,6 +12,7 @@ from shop.checkout import service as checkout
 from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, OutgoingEmail, Refund, ReturnRequest
+from shop.orders import requests as order_requests
 from shop.payments import service as payments
 from tests.backoffice.conftest import sign_in
 from tests.checkout.conftest import app_settings, standin  # noqa: F401 (fixtures: Stripe stand-in, SMTP)
@@ -48,6 +49,8 @@ def ask_return(order, reason="damaged", remedy="refund", quantity=1, asked=ASKED
                             refund_cents=refund if remedy == "refund" else 0,
                             return_shipping_paid_by="shop" if shop_at_fault else "customer",
                             status=status, created_at=asked)
+    if status != "rejected":
+        line.return_requested += quantity  # as request_return claims the units
     db.session.add(request)
     db.session.commit()
     return request
@@ -214,6 +217,7 @@ def test_rejecting_with_a_reason_emails_it_to_the_customer(as_staff, rack):
     stored = fresh(ReturnRequest, request.id)
     assert stored.status == "rejected"
     assert "Rejected: The photos show wear" in stored.staff_note
+    assert fresh(OrderLine, stored.order_line_id).return_requested == 0  # may be asked again
     assert audit_rows("return_rejected", request.id)[0].note.startswith("The photos show wear")
     [email] = emails_of("return_rejected")
     assert "Why: The photos show wear from months of use." in email.body
@@ -462,3 +466,27 @@ def test_concurrent_receipts_of_one_return_restock_once(app, backend, rack):
     assert sorted(outcomes) == ["AlreadyHandled"] * 7 + ["done"]
     assert fresh(Variant, rack.id).on_hand == 6
     assert len(ledger(rack.id, "returned")) == 1 and len(emails_of("return_items_received")) == 1
+
+
+def test_concurrent_customer_requests_never_ask_back_more_than_was_bought(app, backend, rack):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    # given a delivered order of 2 racks
+    order = delivered_order(rack, quantity=2)
+    order_id, line_id = order.id, order.lines[0].id
+    refused = []
+
+    def ask():
+        order = db.session.get(Order, order_id)
+        try:
+            order_requests.request_return(order, db.session.get(OrderLine, line_id), "damaged",
+                                          "refund", 1, "", TODAY.date(), "America/New_York")
+        except order_requests.RequestRefused:
+            refused.append(True)
+
+    # when six requests for one rack each arrive at once
+    outcomes = run_together(app, [ask] * 6)
+    # then two were taken and four refused; the line counts exactly two
+    assert outcomes == ["done"] * 6 and len(refused) == 4
+    assert db.session.scalar(select(func.count()).select_from(ReturnRequest)) == 2
+    assert fresh(OrderLine, line_id).return_requested == 2

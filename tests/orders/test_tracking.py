@@ -81,25 +81,54 @@ def test_returns_are_accepted_through_day_30(app, client, delivered, today, acce
 
 def test_a_defective_item_refunds_its_shipping_too(app, client, delivered):
     app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
-    ask_return(client, delivered, reason="defective", remedy="replacement")
     ask_return(client, delivered, reason="defective", remedy="refund")
-    requests = db.session.scalars(select(ReturnRequest).order_by(ReturnRequest.id)).all()
-    assert [r.remedy for r in requests] == ["replacement", "refund"]
-    assert requests[1].refund_cents == 50_000 + 395
-    assert requests[1].return_shipping_paid_by == "shop"
+    [request] = db.session.scalars(select(ReturnRequest)).all()
+    assert request.refund_cents == 50_000 + 395
+    assert request.return_shipping_paid_by == "shop"
+
+
+def test_a_defective_item_may_be_replaced_instead(app, client, delivered):
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    assert ask_return(client, delivered, reason="defective", remedy="replacement") \
+        .status_code == 200
+    [request] = db.session.scalars(select(ReturnRequest)).all()
+    assert request.remedy == "replacement" and request.refund_cents == 0
 
 
 def test_changed_mind_cannot_ask_for_a_replacement(app, client, delivered):
     app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
     response = ask_return(client, delivered, remedy="replacement")
+    assert response.status_code == 400
     assert "we can offer a refund" in flashes(response)
     assert db.session.scalars(select(ReturnRequest)).all() == []
 
 
 def test_more_than_bought_cannot_be_returned(app, client, delivered):
     app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
-    ask_return(client, delivered, quantity=2)
+    response = ask_return(client, delivered, quantity=2)
+    assert response.status_code == 400
     assert db.session.scalars(select(ReturnRequest)).all() == []
+
+
+def test_requests_never_add_up_to_more_than_was_bought(app, client):
+    # given an order of 3 dumbbell pairs, delivered
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    bells = make_product(name="Hex Dumbbells", variants=[{"price_cents": 4_000}])
+    order = make_order([(bells.variants[0], 3)], status="delivered", delivered_at=DELIVERED)
+    # when the customer asks to return 2, then 2 more
+    first = ask_return(client, order, quantity=2)
+    second = ask_return(client, order, quantity=2)
+    # then the first is taken and the second is refused with what is left
+    assert first.status_code == 200 and "Return requested" in flashes(first)
+    assert second.status_code == 400
+    assert "You have already asked to return 2 of the 3 bought; you can ask for 1 more." \
+        in flashes(second)
+    assert [r.quantity for r in db.session.scalars(select(ReturnRequest))] == [2]
+    # and the last unit can still be asked for
+    assert ask_return(client, order, quantity=1).status_code == 200
+    db.session.expire_all()
+    assert order.lines[0].return_requested == 3
+    assert sorted(r.quantity for r in db.session.scalars(select(ReturnRequest))) == [1, 2]
 
 
 def test_warranty_claim_records_the_rules_answer(app, client, delivered):
