@@ -2,6 +2,7 @@
 import os
 
 from flask import Flask, render_template
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 import shop.models  # noqa: F401  (every table registered before migrations look)
@@ -71,6 +72,18 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, render_http_error)
+
+    @app.errorhandler(DataError)
+    def unstorable_text(error):
+        """The last net for text PostgreSQL cannot hold (NUL characters): 400, nothing saved.
+
+        Customer forms never get here (shop.security refuses NUL first); a back-office form
+        without its own field check does.
+        """
+        db.session.rollback()
+        if "NUL" not in str(error.orig):
+            raise error
+        return render_template("errors/nul_input.html", fields=["A field"]), 400
 
     @app.errorhandler(500)
     def internal_error(error):

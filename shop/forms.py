@@ -1,4 +1,8 @@
 """Helpers shared by every area's forms."""
+from wtforms.validators import Regexp
+
+# PostgreSQL cannot store NUL characters in text: refuse them at the field, not with a 500.
+NO_NUL = Regexp(r"^[^\x00]*$", message="Remove the NUL character.")
 
 
 def error_messages(form) -> list[str]:

@@ -1,8 +1,9 @@
 """Security on every request and response.
 
 - Input no database column can hold is refused before a view runs: a NUL character
-  anywhere in the path, query or form (PostgreSQL cannot store it in text), or a
-  numeric id in the path beyond a database integer.
+  anywhere in the path, query or a customer-facing form (PostgreSQL cannot store it in
+  text), or a numeric id in the path beyond a database integer. Back-office forms
+  refuse NUL at the field instead, keeping what staff typed.
 - Headers on every response: CSP without inline scripts, no framing, no sniffing.
 """
 from urllib.parse import urlsplit
@@ -49,7 +50,9 @@ def register(app: Flask) -> None:
                 isinstance(value, int) and not 0 <= value <= MAX_DATABASE_INT
                 for value in (request.view_args or {}).values()):
             abort(404)
-        fields = _fields_with_nul(request.args) + _fields_with_nul(request.form)
+        fields = _fields_with_nul(request.args)
+        if request.blueprint != "admin":  # back-office forms say it at the field (NO_NUL)
+            fields += _fields_with_nul(request.form)
         if fields:
             return render_template("errors/nul_input.html", fields=fields), 400
         return None

@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from shop.accounts.models import ROLES
-from shop.forms import strip
+from shop.forms import NO_NUL, strip
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +28,7 @@ class StaffForm(FlaskForm):
     email = EmailField("Email", filters=[strip], validators=[
         DataRequired(message="Email is required."), Length(max=254),
         Email(message="Enter a valid email address.", check_deliverability=False)])
-    name = StringField("Name", filters=[strip], validators=[Length(max=120)])
+    name = StringField("Name", filters=[strip], validators=[Length(max=120), NO_NUL])
     role = SelectField("Role", choices=[(r, r.title()) for r in ROLES])
     password = PasswordField("Temporary password", validators=[
         DataRequired(message="Password is required."), Length(min=12, max=200,

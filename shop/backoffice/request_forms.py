@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from shop.forms import strip
+from shop.forms import NO_NUL, strip
 
 NOTE_MAX = 500
 
@@ -19,13 +19,13 @@ class ReturnApproveForm(FlaskForm):
     remedy = RadioField("Remedy", choices=[("refund", "Refund"), ("replacement", "Replacement")],
                         validators=[DataRequired(message="Choose refund or replacement.")])
     approve_note = TextAreaField("Note for the file (optional)", filters=[strip], validators=[
-        Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])
+        Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters."), NO_NUL])
 
 
 class ReturnRejectForm(FlaskForm):
     reject_reason = TextAreaField("Reason (sent to the customer)", filters=[strip], validators=[
         DataRequired(message="Give the customer a reason."),
-        Length(max=NOTE_MAX, message=f"Keep the reason under {NOTE_MAX} characters.")])
+        Length(max=NOTE_MAX, message=f"Keep the reason under {NOTE_MAX} characters."), NO_NUL])
 
 
 class ReturnReceiveForm(FlaskForm):
@@ -33,7 +33,7 @@ class ReturnReceiveForm(FlaskForm):
         ("restock", "Go back into stock"), ("write_off", "Are written off (damaged, not resellable)")],
         validators=[DataRequired(message="Choose restock or write off.")])
     receive_note = TextAreaField("Note (required for a write-off)", filters=[strip], validators=[
-        Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])
+        Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters."), NO_NUL])
 
     def validate_receive_note(self, field):
         if self.disposition.data == "write_off" and not field.data:
@@ -46,23 +46,23 @@ class ClaimApproveForm(FlaskForm):
                               validators=[DataRequired(message="Choose repair or replacement.")])
     goodwill = BooleanField("Goodwill: approve although the warranty rules say it is not covered")
     claim_note = TextAreaField("Note for the file (optional)", filters=[strip], validators=[
-        Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])
+        Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters."), NO_NUL])
 
 
 class ClaimRejectForm(FlaskForm):
     claim_reject_reason = TextAreaField("Reason (sent to the customer)", filters=[strip], validators=[
         DataRequired(message="Give the customer a reason."),
-        Length(max=NOTE_MAX, message=f"Keep the reason under {NOTE_MAX} characters.")])
+        Length(max=NOTE_MAX, message=f"Keep the reason under {NOTE_MAX} characters."), NO_NUL])
 
 
 class ClaimCloseForm(FlaskForm):
     close_note = TextAreaField("What was done (sent to the customer, optional)", filters=[strip],
                                validators=[Optional(), Length(
-                                   max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")])
+                                   max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters."), NO_NUL])
 
 
 class MessageReplyForm(FlaskForm):
     reply = TextAreaField("Reply (emailed to the customer as written)", filters=[strip],
                           render_kw={"rows": 8}, validators=[
         DataRequired(message="Write a reply."),
-        Length(max=5000, message="Keep the reply under 5000 characters.")])
+        Length(max=5000, message="Keep the reply under 5000 characters."), NO_NUL])

@@ -4,16 +4,14 @@ The variant page shows three forms at once, so each field has its own HTML id.
 """
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
-    Regexp, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from shop.backoffice.stock_service import ADJUST_REASONS
 from shop.catalog.forms import LenientBooleanField
-from shop.forms import strip
+from shop.forms import NO_NUL, strip
 
 MAX_UNITS = 100_000
-# PostgreSQL cannot store NUL characters: refuse them with a message, not a 500.
-NO_NUL = Regexp(r"^[^\x00]*$", message="Remove the NUL character.")
 
 
 class StockFilterForm(Form):

@@ -113,12 +113,15 @@ def cancel(number):
     if order is None or number not in session.get("orders", []):
         return redirect(url_for("cart.view"))
     if order.status == "pending_payment":
+        # Cancel here first, so the session's own "expired" event (sent when we expire it
+        # below) finds the order already closed; a payment slipping in between is a late
+        # payment, honoured or refunded like any other.
+        service.cancel_unpaid(order, note="Customer went back to the cart", actor="customer")
         if order.stripe_session_id:
             try:
                 stripe_client().expire_checkout_session(order.stripe_session_id)
             except gateway.PaymentError:
-                pass  # it will expire by itself; the stock is released here either way
-        service.cancel_unpaid(order, note="Customer went back to the cart", actor="customer")
+                pass  # it will expire by itself; the stock is already released
         flash("Payment cancelled; nothing was charged. Your cart is as you left it.", "success")
     return redirect(url_for("cart.view"))
 

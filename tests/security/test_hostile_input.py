@@ -123,3 +123,23 @@ def test_a_nul_character_in_a_query_or_form_names_the_field_and_stores_nothing(c
 def test_ids_beyond_a_database_integer_are_not_found(client, catalog):
     for url in ("/admin/products/99999999999999999999", "/admin/stock/2147483648"):
         assert client.get(url).status_code == 404, url
+
+
+def test_text_postgresql_cannot_hold_is_a_400_with_nothing_saved(app, client, backend):
+    # given a view that writes text no field check looked at (as a back-office form might)
+    @app.post("/__nul_probe")
+    def nul_probe():
+        db.session.add(ContactMessage(name="x", email="a@example.com", topic="other",
+                                      message="hi\x00there"))
+        db.session.commit()
+        return "stored"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post("/__nul_probe")
+    if backend == "sqlite":  # SQLite keeps NUL characters; only PostgreSQL refuses them
+        assert response.status_code == 200
+        return
+    # then PostgreSQL's refusal is a clear 400, and the session is usable again
+    assert response.status_code == 400
+    assert "remove the invisible NUL character" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ContactMessage)) is None
