@@ -36,7 +36,6 @@ def register(app: Flask) -> None:
 
 ADMIN_NAV = (
     ("admin.orders", "Orders"),
-    ("admin.products", "Products"),
     ("admin.stock", "Stock"),
     ("admin.returns", "Returns"),
     ("admin.claims", "Claims"),

@@ -106,3 +106,20 @@ def test_create_staff_command(runner):
     assert result.exit_code == 0 and "Created manager account boss@example.com" in result.output
     short = runner.invoke(args=["create-staff", "x@example.com", "--password", "short"])
     assert short.exit_code != 0 and "at least 12 characters" in short.output
+
+
+@pytest.mark.parametrize("who", ["staff_user", "manager_user"])
+def test_every_menu_link_opens_for_whoever_sees_it(request, client, who):
+    # given a signed-in member of staff or manager
+    user = request.getfixturevalue(who)
+    sign_in(client, user)
+    html = client.get("/admin/").get_data(as_text=True)
+    menu = re.search(r'<nav class="header-nav" aria-label="Back office">(.*?)</nav>', html, re.S)
+    links = re.findall(r'href="(/admin[^"]*)"', menu.group(1))
+    # then each link they are shown answers 200, and only managers see manager pages
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, (who, link)
+    manager_pages = {"/admin/products", "/admin/categories", "/admin/staff", "/admin/audit"}
+    assert (manager_pages <= set(links)) is (who == "manager_user")
+    assert not (manager_pages & set(links)) or who == "manager_user"
