@@ -1,5 +1,5 @@
 """Staff account use cases: create, authenticate, change password, and the audit log."""
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.accounts.models import ROLES, AuditEntry, StaffUser
@@ -32,6 +32,56 @@ def create_staff(email: str, password: str, role: str = "staff", name: str = "")
     user = StaffUser(email=email, password_hash=generate_password_hash(password), role=role,
                      name=name)
     db.session.add(user)
+    db.session.commit()
+    return user
+
+
+ACCESS_CHANGES = {
+    # action: (column values it sets, what the audit row calls it)
+    "deactivate": {"active": False},
+    "activate": {"active": True},
+    "make_manager": {"role": "manager"},
+    "make_staff": {"role": "staff"},
+}
+
+
+def change_access(user_id: int, action: str, actor: StaffUser) -> StaffUser:
+    """Deactivate or reactivate an account, or change its role; signs the account out.
+
+    A manager cannot lock themselves out, and the shop always keeps an active manager:
+    the update only applies while another active manager exists, checked in the update
+    itself after locking the managers' rows, so two managers demoting each other at once
+    cannot both succeed.
+    """
+    values = ACCESS_CHANGES.get(action)
+    if values is None:
+        raise AccountError("Unknown change.")
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError("No such account.")
+    if user.id == actor.id and action in ("deactivate", "make_staff"):
+        raise AccountError("You cannot remove your own access; ask another manager.")
+    before = {"active": user.active, "role": user.role}
+    statement = (update(StaffUser).where(StaffUser.id == user_id)
+                 .values(session_version=StaffUser.session_version + 1, **values)
+                 .execution_options(synchronize_session=False))
+    if action in ("deactivate", "make_staff"):
+        # Lock the active managers first (PostgreSQL; SQLite serialises writers anyway), so
+        # the check below sees a demotion committed meanwhile by another manager.
+        db.session.execute(select(StaffUser.id).where(StaffUser.role == "manager",
+                                                      StaffUser.active.is_(True))
+                           .with_for_update())
+        other_manager = (select(StaffUser.id)
+                         .where(StaffUser.id != user_id, StaffUser.role == "manager",
+                                StaffUser.active.is_(True))
+                         .limit(1).scalar_subquery())
+        statement = statement.where(other_manager.is_not(None))
+    if db.session.execute(statement).rowcount != 1:
+        db.session.rollback()
+        raise AccountError("The shop needs at least one active manager; nothing was changed.")
+    db.session.expire(user)
+    record(actor.email, f"staff_{action}", "staff_user", user.id, before=before,
+           after={"active": user.active, "role": user.role})
     db.session.commit()
     return user
 

@@ -1,5 +1,7 @@
 """Dashboard figures: orders to ship by today's cut-off, low stock, open requests, sales."""
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -8,6 +10,19 @@ from shop.extensions import db
 from shop.orders.models import Order, ReturnRequest, WarrantyClaim
 from shop.pages.models import ContactMessage
 from shop.rules import delivery
+
+
+@dataclass(frozen=True)
+class ShipRow:
+    """An order waiting to leave, with the day its delivery promise says it must."""
+    number: str
+    name: str
+    shipping_label: str
+    paid_at: datetime | None
+    status: str
+    discreet: bool
+    dispatch_by: date
+    urgency: str  # "late", "today" or "later"
 
 
 def dashboard_numbers(now: datetime) -> dict:
@@ -26,11 +41,21 @@ def dashboard_numbers(now: datetime) -> dict:
     sales = db.session.execute(
         select(func.count(Order.id), func.coalesce(func.sum(Order.captured_cents - Order.refunded_cents), 0))
         .where(Order.paid_at >= week_ago)).one()
+    today = now.astimezone(ZoneInfo(config.timezone)).date()
+    rows = []
+    for order in to_ship:
+        due = delivery.dispatch_date(order.paid_at, config) if order.paid_at else today
+        rows.append(ShipRow(order.number, order.name, order.shipping_label, order.paid_at,
+                            order.status, order.discreet, due,
+                            "late" if due < today else "today" if due == today else "later"))
     return {
         "now": now,
+        "today": today,
+        "to_ship": rows,
+        "due_today": sum(row.urgency in ("late", "today") for row in rows),
+        "late": sum(row.urgency == "late" for row in rows),
         "dispatch_today": delivery.dispatch_date(now, config),
         "cutoff": config.cutoff,
-        "to_ship": to_ship,
         "low_stock": low_stock,
         "open_returns": db.session.scalar(select(func.count()).select_from(ReturnRequest)
                                           .where(ReturnRequest.status.in_(("requested", "approved", "received")))),

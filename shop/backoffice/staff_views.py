@@ -1,9 +1,11 @@
 """Staff accounts (managers only) and the audit log."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from shop.accounts import service as accounts
 from shop.accounts.forms import StaffForm
+from shop.backoffice.request_forms import ConfirmForm
 from shop.accounts.models import AuditEntry, StaffUser
 from shop.backoffice import actor, bp, manager_required
 from shop.extensions import db
@@ -27,9 +29,39 @@ def staff():
             db.session.commit()
             flash(f"Account created for {user.email}.", "success")
             return redirect(url_for("admin.staff"), code=303)
-    users = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/staff.html", users=users, form=form), status
+    return _staff_page(form, status)
+
+
+def _staff_page(form, status: int = 200):
+    users = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+    return render_template("admin/staff.html", users=users, form=form,
+                           access_form=ConfirmForm()), status
+
+
+ACCESS_DONE = {
+    "deactivate": "{email} can no longer sign in (signed out everywhere).",
+    "activate": "{email} can sign in again.",
+    "make_manager": "{email} is now a manager.",
+    "make_staff": "{email} is now staff (no longer a manager).",
+}
+
+
+@bp.post("/staff/<int:user_id>/access")
+@manager_required
+def staff_access(user_id):
+    action = request.form.get("action", "")
+    if action not in ACCESS_DONE:
+        abort(400, description="Unknown change.")
+    if not ConfirmForm().validate():
+        abort(400, description="The form expired; reload the page and try again.")
+    try:
+        user = accounts.change_access(user_id, action, current_user)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return _staff_page(StaffForm(formdata=None), 400)
+    flash(ACCESS_DONE[action].format(email=user.email), "success")
+    return redirect(url_for("admin.staff"), code=303)
 
 
 @bp.get("/audit")
