@@ -300,7 +300,7 @@ def reject_return(return_id: int, reason: str, actor: str) -> None:
     """requested -> rejected; the reason goes to the customer."""
     request, order, _ = _require_return(return_id)
     with _transaction():
-        if not _move(ReturnRequest, return_id, "requested", "rejected",
+        if not _move(ReturnRequest, return_id, "requested", "rejected", customer_message=reason,
                      staff_note=_with_note(request.staff_note, f"Rejected: {reason}")):
             raise AlreadyHandled("This return was already dealt with (it is no longer "
                                  "requested); nothing was changed.")
@@ -539,7 +539,7 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
 def reject_claim(claim_id: int, reason: str, actor: str) -> None:
     claim, order, _ = _require_claim(claim_id)
     with _transaction():
-        if not _move(WarrantyClaim, claim_id, "requested", "rejected",
+        if not _move(WarrantyClaim, claim_id, "requested", "rejected", customer_message=reason,
                      staff_note=_with_note(claim.staff_note, f"Rejected: {reason}")):
             raise AlreadyHandled("This claim was already dealt with (it is no longer requested); "
                                  "nothing was changed.")
@@ -557,7 +557,7 @@ def close_claim(claim_id: int, note: str, actor: str) -> None:
         raise AlreadyHandled(f"Only an approved claim can be closed; this one is "
                              f"{claim.status.replace('_', ' ')}.")
     with _transaction():
-        if not _move(WarrantyClaim, claim_id, claim.status, "closed",
+        if not _move(WarrantyClaim, claim_id, claim.status, "closed", customer_message=note,
                      staff_note=_with_note(claim.staff_note, note and f"Closed: {note}")):
             raise AlreadyHandled("This claim was already closed; nothing was changed.")
         record(actor, "claim_closed", "warranty_claim", claim_id,

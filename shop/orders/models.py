@@ -189,6 +189,8 @@ class ReturnRequest(db.Model):
     return_shipping_paid_by = db.Column(db.String(10), nullable=False, default="customer")
     status = db.Column(db.String(20), nullable=False, default="requested")
     staff_note = db.Column(db.String(1000), nullable=False, default="")
+    # What the shop told the customer (a rejection's reason), shown on their order page.
+    customer_message = db.Column(db.String(1000), nullable=False, default="", server_default="")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -211,6 +213,9 @@ class WarrantyClaim(db.Model):
     coverage_reason = db.Column(db.String(300), nullable=False, default="")
     status = db.Column(db.String(24), nullable=False, default="requested")
     staff_note = db.Column(db.String(1000), nullable=False, default="")
+    # What the shop told the customer (a rejection's reason, what was done), shown on their
+    # order page.
+    customer_message = db.Column(db.String(1000), nullable=False, default="", server_default="")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

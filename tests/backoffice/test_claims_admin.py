@@ -9,7 +9,7 @@ from shop.accounts.models import AuditEntry
 from shop.backoffice import request_service as service
 from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
-from shop.orders.models import OrderLine, OutgoingEmail, WarrantyClaim
+from shop.orders.models import Order, OrderLine, OutgoingEmail, WarrantyClaim
 from tests.factories import make_order, make_product
 from tests.helpers import flashes, post_form
 
@@ -260,3 +260,14 @@ def test_concurrent_replacement_approvals_of_one_claim_take_stock_once(app, back
     assert len(replacement_moves(bench.id)) == 1 and len(emails_of("claim_approved")) == 1
     assert db.session.scalar(select(func.count()).select_from(OrderLine)
                              .where(OrderLine.is_replacement)) == 1
+
+
+def test_the_customer_sees_the_reason_on_their_order_page(app, as_staff, bench):
+    claim = claim_for(bench)
+    act(as_staff, claim.id, "reject", claim_reject_reason="The photos show a knife cut.")
+    order = db.session.get(Order, claim.order_id)
+    customer = app.test_client()
+    post_form(customer, "/track", {"number": order.number, "email": order.email},
+              token_from="/track")
+    page = customer.get(f"/track/{order.number}").get_data(as_text=True)
+    assert "rejected<br><small>Why: The photos show a knife cut.</small>" in page

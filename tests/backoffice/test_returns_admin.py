@@ -490,3 +490,14 @@ def test_concurrent_customer_requests_never_ask_back_more_than_was_bought(app, b
     assert outcomes == ["done"] * 6 and len(refused) == 4
     assert db.session.scalar(select(func.count()).select_from(ReturnRequest)) == 2
     assert fresh(OrderLine, line_id).return_requested == 2
+
+
+def test_the_customer_sees_why_a_return_was_refused(app, as_staff, rack):
+    order = delivered_order(rack)
+    request = ask_return(order)
+    act(as_staff, request.id, "reject", reject_reason="The photos show months of wear.")
+    customer = app.test_client()
+    post_form(customer, "/track", {"number": order.number, "email": order.email},
+              token_from="/track")
+    page = customer.get(f"/track/{order.number}").get_data(as_text=True)
+    assert "rejected<br><small>Why: The photos show months of wear.</small>" in page
