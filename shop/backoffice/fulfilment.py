@@ -150,6 +150,8 @@ class OrderDetail:
     promise: str
     refundable_cents: int
     actions: set = field(default_factory=set)
+    replacement_for: str | None = None     # the order this one replaces items of
+    replacements: list = field(default_factory=list)  # numbers of replacement orders
 
 
 def order_detail(number: str) -> OrderDetail:
@@ -180,7 +182,11 @@ def order_detail(number: str) -> OrderDetail:
                                   .order_by(WarrantyClaim.id)).all(),
         promise=promise_summary(order),
         refundable_cents=order.captured_cents - order.refunded_cents,
-        actions=available_actions(order))
+        actions=available_actions(order),
+        replacement_for=db.session.scalar(select(Order.number).where(
+            Order.id == order.replacement_for_id)) if order.replacement_for_id else None,
+        replacements=db.session.scalars(select(Order.number).where(
+            Order.replacement_for_id == order.id).order_by(Order.id)).all())
 
 
 def available_actions(order: Order) -> set[str]:

@@ -19,15 +19,18 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import AuditEntry
+from shop import clock
 from shop.accounts.service import record
 from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import requests as order_requests
+from shop.orders import service as order_service
 from shop.orders.models import (CLAIM_STATUSES, RETURN_STATUSES, Order, OrderLine, OutgoingEmail,
                                 Refund, ReturnRequest, WarrantyClaim)
 from shop.pages.models import ContactMessage
 from shop.payments import service as payments
+from shop.rules import delivery
 from shop.rules import returns as return_rules
 from shop.rules import warranty
 
@@ -136,7 +139,12 @@ def _restock(line: OrderLine, quantity: int, actor: str, return_id: int, note: s
 
 def _send_replacement(order: Order, line: OrderLine, quantity: int, actor: str, note: str,
                       return_id: int | None = None) -> OrderLine:
-    """A zero-price copy of `line` on the same order, its stock taken by a conditional UPDATE."""
+    """A zero-price copy of `line` on a new replacement order, its stock taken by a conditional UPDATE.
+
+    The replacement order is paid (nothing to pay) and goes through packing and shipping
+    like any other, to the original address by the original method, so the original
+    order keeps its own delivery date (and with it the return window and warranty).
+    """
     if line.variant_id is None:
         raise ActionRefused(f"{line.sku} is no longer in the catalog, so no replacement can be "
                             "sent from stock.")
@@ -150,21 +158,45 @@ def _send_replacement(order: Order, line: OrderLine, quantity: int, actor: str, 
         raise ActionRefused(f"Not enough {line.name} ({line.sku}) in stock for a replacement: "
                             f"{quantity} needed, {max(available, 0)} available. Nothing was changed.")
     on_hand = db.session.scalar(select(Variant.on_hand).where(Variant.id == line.variant_id))
+    shipment = _replacement_order(order, actor, note)
     replacement = OrderLine(
-        order_id=order.id, variant_id=line.variant_id, product_slug=line.product_slug,
+        order_id=shipment.id, variant_id=line.variant_id, product_slug=line.product_slug,
         sku=line.sku, name=line.name, option=line.option, quantity=quantity, unit_price_cents=0,
         weight_g=line.weight_g, shipping_class=line.shipping_class, shipping_cents=0,
         warranty_terms=list(line.warranty_terms or []), final_sale=line.final_sale,
         return_window_days=line.return_window_days, is_replacement=True)
     db.session.add(replacement)
     db.session.add(StockMovement(variant_id=line.variant_id, delta=-quantity, reason="replacement",
-                                 actor=actor, order_id=order.id, return_id=return_id,
-                                 note=note[:300]))
+                                 actor=actor, order_id=shipment.id, return_id=return_id,
+                                 note=f"{note}; order {order.number}"[:300]))
     db.session.flush()
     record(actor, "stock_replacement", "variant", line.variant_id,
            before={"on_hand": on_hand + quantity}, after={"on_hand": on_hand},
-           note=f"{note}; order {order.number}, line {replacement.id}")
+           note=f"{note}; order {order.number}, replacement order {shipment.number}")
     return replacement
+
+
+def _replacement_order(order: Order, actor: str, note: str) -> Order:
+    """A paid, zero-total order to the original's address, waiting to be packed."""
+    now = clock.now()
+    method = order.shipping_method
+    try:
+        promise = delivery.order_delivery_window(now, method.split("+")).to_dict()
+    except ValueError:  # a method the calendar no longer knows: staff still see the order
+        promise = {"method": method}
+    shipment = Order(
+        number=order_service.new_order_number(), status="paid", email=order.email,
+        name=order.name, phone=order.phone, address1=order.address1, address2=order.address2,
+        city=order.city, region=order.region, postal_code=order.postal_code,
+        country=order.country, shipping_method=method, shipping_label=order.shipping_label,
+        discreet=order.discreet, note=f"{note} (order {order.number})"[:1000],
+        subtotal_cents=0, shipping_cents=0, total_cents=0, captured_cents=0,
+        delivery_promise=promise, created_at=now, paid_at=now, replacement_for_id=order.id)
+    db.session.add(shipment)
+    db.session.flush()
+    order_service.record_status(shipment, "paid", actor=actor,
+                                note=f"Replacement for order {order.number}: nothing to pay")
+    return shipment
 
 
 # ---------------------------------------------------------------- returns
@@ -416,8 +448,10 @@ def replace_return(return_id: int, actor: str, zone_name: str) -> OrderLine:
                before={"status": "received"},
                after={"status": "replaced", "replacement_line_id": replacement.id,
                       "quantity": request.quantity})
+        shipment = db.session.get(Order, replacement.order_id)
         _queue_return_email("return_replaced",
-                            f"We're sending your replacement (order {order.number})", return_id)
+                            f"We're sending your replacement (order {order.number})", return_id,
+                            shipment=shipment, shipment_url=emails.tracking_link(shipment))
     return replacement
 
 
@@ -530,9 +564,10 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
             after["replacement_line_id"] = replacement.id
         record(actor, "claim_approved", "warranty_claim", claim_id,
                before={"status": "requested"}, after=after, note=audit_note)
+        shipment = db.session.get(Order, replacement.order_id) if replacement else None
         _queue_claim_email("claim_approved",
                            f"Your warranty claim for order {order.number} is approved", claim_id,
-                           remedy=remedy, goodwill=is_goodwill)
+                           remedy=remedy, goodwill=is_goodwill, shipment=shipment)
     return replacement
 
 

@@ -57,6 +57,8 @@ class Order(db.Model):
     paid_at = db.Column(UTCDateTime, nullable=True)
     shipped_at = db.Column(UTCDateTime, nullable=True)
     delivered_at = db.Column(UTCDateTime, nullable=True)
+    # A replacement sent for a return or warranty claim ships as its own zero-price order.
+    replacement_for_id = db.Column(db.Integer, db.ForeignKey("shop_order.id"), nullable=True)
 
     lines = db.relationship("OrderLine", back_populates="order", order_by="OrderLine.id",
                             cascade="all, delete-orphan")

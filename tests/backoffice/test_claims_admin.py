@@ -147,19 +147,24 @@ def test_approving_a_replacement_adds_a_zero_price_line_and_takes_stock(as_staff
     response = act(as_staff, claim.id, "approve", claim_remedy="replacement")
     assert response.status_code == 303, flashes(response)
     assert fresh(WarrantyClaim, claim.id).status == "approved_replacement"
-    original, replacement = db.session.scalars(select(OrderLine).where(
-        OrderLine.order_id == claim.order_id).order_by(OrderLine.id)).all()
+    [original] = db.session.scalars(select(OrderLine).where(
+        OrderLine.order_id == claim.order_id)).all()
+    shipment = db.session.scalar(select(Order).where(Order.replacement_for_id == claim.order_id))
+    [replacement] = shipment.lines
+    assert shipment.status == "paid" and shipment.total_cents == 0
     assert replacement.is_replacement and replacement.unit_price_cents == 0
     assert (replacement.sku, replacement.quantity, replacement.warranty_terms) == \
         (original.sku, 1, original.warranty_terms)
     assert fresh(Variant, bench.id).on_hand == 2
     [movement] = replacement_moves(bench.id)
     assert (movement.delta, movement.order_id, movement.actor) == \
-        (-1, claim.order_id, staff_user.email)
+        (-1, shipment.id, staff_user.email)
     assert audit_rows("claim_approved")[0].after["replacement_line_id"] == replacement.id
     [stock_entry] = audit_rows("stock_replacement")
     assert (stock_entry.before, stock_entry.after) == ({"on_hand": 3}, {"on_hand": 2})
-    assert "We're sending you a replacement" in emails_of("claim_approved")[0].body
+    body = emails_of("claim_approved")[0].body
+    assert "We're sending you a replacement" in body
+    assert f"It ships as order {shipment.number}" in body
 
 
 def test_a_replacement_is_refused_when_out_of_stock(as_staff, bench):

@@ -360,26 +360,44 @@ def test_refunding_a_return_not_yet_received_is_refused(as_manager, rack):
 
 # ---------------------------------------------------------------- replacement
 
-def test_a_replacement_adds_a_zero_price_line_and_takes_stock(as_staff, rack, staff_user):
-    order = delivered_order(rack)
+def test_a_replacement_ships_as_a_zero_price_order_and_takes_stock(as_staff, rack, staff_user):
+    # given a received return of a damaged rack, to be replaced
+    order = delivered_order(rack, discreet=True)
     request = ask_return(order, remedy="replacement", status="received")
+    # when staff send the replacement
     response = act(as_staff, request.id, "replace")
     assert response.status_code == 303, flashes(response)
     assert fresh(ReturnRequest, request.id).status == "replaced"
-    lines = db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                               .order_by(OrderLine.id)).all()
-    original, replacement = lines
+    # then a new paid order of one zero-price line goes to the same address, by the same method
+    shipment = db.session.scalar(select(Order).where(Order.replacement_for_id == order.id))
+    [replacement] = shipment.lines
+    original = fresh(Order, order.id).lines[0]
     assert replacement.is_replacement and replacement.unit_price_cents == 0
     assert (replacement.sku, replacement.name, replacement.weight_g, replacement.quantity) == \
         (original.sku, original.name, original.weight_g, 1)
     assert replacement.warranty_terms == original.warranty_terms
+    assert (shipment.status, shipment.total_cents, shipment.captured_cents) == ("paid", 0, 0)
+    assert (shipment.address1, shipment.shipping_method, shipment.discreet) == \
+        (order.address1, order.shipping_method, True)
+    assert shipment.delivery_promise["dispatch_on"] == "2026-11-10"
+    # and the stock ledger and audit log say so; the original order is unchanged
     assert fresh(Variant, rack.id).on_hand == 3
     [movement] = ledger(rack.id, "replacement")
-    assert (movement.delta, movement.order_id, movement.actor) == (-1, order.id, staff_user.email)
+    assert (movement.delta, movement.order_id, movement.actor) == (-1, shipment.id, staff_user.email)
     order = fresh(Order, order.id)
-    assert (order.total_cents, order.refunded_cents) == (50_790, 0)
+    assert (order.status, order.total_cents, order.refunded_cents) == ("delivered", 50_790, 0)
+    assert len(order.lines) == 1
     assert audit_rows("return_replaced", request.id)[0].after["replacement_line_id"] == replacement.id
-    assert "sending you a replacement" in emails_of("return_replaced")[0].body
+    [email] = emails_of("return_replaced")
+    assert "sending you a replacement" in email.body
+    assert f"It ships as order {shipment.number}" in email.body
+    # and staff see the link both ways, and can pack and ship the replacement as usual
+    assert shipment.number in as_staff.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert order.number in as_staff.get(f"/admin/orders/{shipment.number}").get_data(as_text=True)
+    packed = post_form(as_staff, f"/admin/orders/{shipment.number}/pack", {},
+                       token_from=f"/admin/orders/{shipment.number}")
+    assert packed.status_code == 303
+    assert fresh(Order, shipment.id).status == "packed"
 
 
 def test_a_replacement_is_refused_when_out_of_stock(as_staff, rack):
@@ -455,6 +473,8 @@ def test_concurrent_replacements_never_take_more_than_the_sellable_stock(app, ba
     assert sorted(statuses) == ["received"] * 3 + ["replaced"] * 3
     assert db.session.scalar(select(func.count()).select_from(OrderLine)
                              .where(OrderLine.is_replacement)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Order)
+                             .where(Order.replacement_for_id.is_not(None))) == 3
 
 
 def test_concurrent_receipts_of_one_return_restock_once(app, backend, rack):
