@@ -31,12 +31,15 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: install, migrate the embedded SQLite database, load the demo catalog, serve.
 ## Without STRIPE_SECRET_KEY, payments go to the local Stripe stand-in (a test tool).
+export STAFF_HINT = Back office: http://$(HOST):$(PORT)/admin (first account: $(FLASK) create-staff you@example.com --role manager)
+
 run: install $(VENV)/.installed-standin
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
 	  echo "Using the Stripe keys from your environment."; \
 	  echo "Serving the shop on http://$(HOST):$(PORT) (Ctrl+C to stop)"; \
+	  echo "$$STAFF_HINT"; \
 	  exec $(FLASK) run --host $(HOST) --port $(PORT); \
 	fi; \
 	export STRIPE_SECRET_KEY=sk_test_local_standin STRIPE_WEBHOOK_SECRET=whsec_local_standin \
@@ -51,6 +54,7 @@ run: install $(VENV)/.installed-standin
 	echo "Payments go to the LOCAL STRIPE STAND-IN on port $(STANDIN_PORT) (no real money):"; \
 	echo "  card 4242 4242 4242 4242 pays, 4000 0000 0000 0341 is declined."; \
 	echo "Emails are printed here in the console."; \
+	echo "$$STAFF_HINT"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need and run the whole suite.
