@@ -1,7 +1,7 @@
-"""Small helpers for driving the app through HTTP with CSRF protection on."""
+"""Small helpers for driving the app through HTTP with CSRF protection on, and for races."""
 import html
 import re
-
+import threading
 
 
 def csrf_token(client, url: str) -> str:
@@ -21,3 +21,36 @@ def flashes(response) -> str:
     """The flash messages on a page, unescaped."""
     found = re.findall(r'class="flash[^"]*"[^>]*>([^<]+)<', response.get_data(as_text=True))
     return html.unescape(" ".join(found))
+
+
+def run_concurrently(app, jobs, timeout: float = 60) -> list:
+    """Run each job in its own thread and app context, all released at once by a barrier.
+
+    Returns, in job order, what each job returned or the exception it raised. Jobs get
+    plain ids: objects of the test's own session must not be touched from other threads.
+    """
+    from shop.extensions import db
+
+    results, barrier = [None] * len(jobs), threading.Barrier(len(jobs))
+
+    def work(index, job):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = job()
+            except Exception as error:  # noqa: BLE001 - handed back to the test to assert on
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work, args=pair) for pair in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
+
+
+def outcome(result) -> str:
+    """"done" for a job that returned, else the name of the exception it raised."""
+    return type(result).__name__ if isinstance(result, Exception) else "done"

@@ -67,17 +67,24 @@ def _refuse(order: Order, message: str):
     return _render_order(order, 400)
 
 
-@bp.post("/track/<number>/return")
-@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
-def ask_return(number):
+def _posted_request(number: str, form_class):
+    """The looked-up order (404 otherwise), the posted form, and its line (None if invalid)."""
     order = _order_or_redirect(number)
     if order is None:
         abort(404)
-    form = ReturnForm()
+    form = form_class()
     form.line_id.choices = [(line.id, line.name) for line in order.lines]
     if not form.validate():
+        return order, form, None
+    return order, form, next(line for line in order.lines if line.id == form.line_id.data)
+
+
+@bp.post("/track/<number>/return")
+@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+def ask_return(number):
+    order, form, line = _posted_request(number, ReturnForm)
+    if line is None:
         return _refuse(order, first_error(form))
-    line = next(line for line in order.lines if line.id == form.line_id.data)
     try:
         order_requests.request_return(order, line, form.reason.data, form.remedy.data,
                                       form.quantity.data, form.details.data or "",
@@ -93,14 +100,9 @@ def ask_return(number):
 @bp.post("/track/<number>/claim")
 @limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 def ask_claim(number):
-    order = _order_or_redirect(number)
-    if order is None:
-        abort(404)
-    form = ClaimForm()
-    form.line_id.choices = [(line.id, line.name) for line in order.lines]
-    if not form.validate():
+    order, form, line = _posted_request(number, ClaimForm)
+    if line is None:
         return _refuse(order, first_error(form))
-    line = next(line for line in order.lines if line.id == form.line_id.data)
     components = [row["component"] for row in line.warranty_terms]
     if form.component.data not in components:
         return _refuse(order, f"Part: choose one of {', '.join(components)}.")

@@ -1,5 +1,4 @@
 """Staff handle warranty claims: approve a repair or a replacement, goodwill, reject, close."""
-import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -11,7 +10,7 @@ from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, OutgoingEmail, WarrantyClaim
 from tests.factories import make_order, make_product
-from tests.helpers import flashes, post_form
+from tests.helpers import flashes, outcome, post_form, run_concurrently
 
 TODAY = datetime(2026, 11, 10, 15, 0, tzinfo=timezone.utc)
 RECENT = datetime(2026, 6, 1, 16, 0, tzinfo=timezone.utc)    # upholstery (1 year) still covered
@@ -241,25 +240,9 @@ def test_concurrent_replacement_approvals_of_one_claim_take_stock_once(app, back
     if backend != "postgresql":
         pytest.skip("real concurrency is tested against PostgreSQL")
     claim_id = claim_for(bench).id  # threads must not touch this session's objects
-    outcomes, barrier = [], threading.Barrier(8)
-
-    def approve():
-        with app.app_context():
-            barrier.wait()
-            try:
-                service.approve_claim(claim_id, "replacement", False, "", "worker",
-                                      TODAY.date(), "America/New_York")
-                outcomes.append("done")
-            except service.ActionRefused as error:
-                outcomes.append(type(error).__name__)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=approve) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    outcomes = [outcome(result) for result in run_concurrently(app, [
+        lambda: service.approve_claim(claim_id, "replacement", False, "", "worker",
+                                      TODAY.date(), "America/New_York")] * 8)]
     assert sorted(outcomes) == ["AlreadyHandled"] * 7 + ["done"]
     assert fresh(Variant, bench.id).on_hand == 2
     assert len(replacement_moves(bench.id)) == 1 and len(emails_of("claim_approved")) == 1

@@ -1,5 +1,4 @@
 """The dashboard's figures, staff accounts (create, deactivate, roles) and the audit log."""
-import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -10,7 +9,7 @@ from shop.accounts.models import AuditEntry, StaffUser
 from shop.extensions import db
 from tests.backoffice.conftest import PASSWORD, sign_in
 from tests.factories import make_order, make_product
-from tests.helpers import csrf_token, flashes, post_form
+from tests.helpers import csrf_token, flashes, outcome, post_form, run_concurrently
 
 # Mon 23 Nov 2026, 10:00 in New York: before the 14:00 cut-off.
 MONDAY_MORNING = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
@@ -139,27 +138,15 @@ def test_two_managers_removing_each_other_at_once_leave_one_manager(app, backend
                       password_hash=manager_user.password_hash)
     db.session.add(other)
     db.session.commit()
-    pairs = [(manager_user.id, other.id), (other.id, manager_user.id)]
-    barrier, outcomes = threading.Barrier(2), []
+    first_id, second_id = manager_user.id, other.id
 
-    def demote(actor_id, target_id):
-        with app.app_context():
-            actor = db.session.get(StaffUser, actor_id)
-            barrier.wait()
-            try:
-                accounts.change_access(target_id, "deactivate", actor)
-                outcomes.append("done")
-            except accounts.AccountError:
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+    def remove(actor_id, target_id):
+        return lambda: accounts.change_access(target_id, "deactivate",
+                                              db.session.get(StaffUser, actor_id))
 
-    threads = [threading.Thread(target=demote, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes) == ["done", "refused"]
+    outcomes = [outcome(result) for result in run_concurrently(
+        app, [remove(first_id, second_id), remove(second_id, first_id)])]
+    assert sorted(outcomes) == ["AccountError", "done"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(StaffUser).where(
         StaffUser.role == "manager", StaffUser.active.is_(True))) == 1

@@ -1,7 +1,6 @@
 """Stock in the back office: the list, receiving, adjusting, thresholds, the count sheet, races."""
 import csv
 import io
-import threading
 
 import pytest
 from sqlalchemy import func, select, update
@@ -11,7 +10,7 @@ from shop.backoffice import stock_service
 from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
 from tests.factories import make_order, make_product
-from tests.helpers import csrf_token, flashes
+from tests.helpers import csrf_token, flashes, run_concurrently
 
 
 @pytest.fixture
@@ -219,29 +218,20 @@ def test_concurrent_adjustments_keep_on_hand_equal_to_the_ledger(app, backend):
     db.session.commit()
     # when 12 workers each try to write off 3 units three times, while 4 receive 2 units each
     plan = [-3] * 12 + [2] * 4
-    done, refused, barrier = [], [], threading.Barrier(len(plan))
+    done, refused = [], []
 
     def work(delta):
-        with app.app_context():
-            barrier.wait()
+        for _ in range(3 if delta < 0 else 1):
             try:
-                for _ in range(3 if delta < 0 else 1):
-                    try:
-                        if delta > 0:
-                            stock_service.receive(variant_id, delta, "PO race", "worker")
-                        else:
-                            stock_service.adjust(variant_id, delta, "damaged", "race", "worker")
-                        done.append(delta)
-                    except stock_service.StockError:
-                        refused.append(delta)
-            finally:
-                db.session.remove()
+                if delta > 0:
+                    stock_service.receive(variant_id, delta, "PO race", "worker")
+                else:
+                    stock_service.adjust(variant_id, delta, "damaged", "race", "worker")
+                done.append(delta)
+            except stock_service.StockError:
+                refused.append(delta)
 
-    threads = [threading.Thread(target=work, args=(d,)) for d in plan]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    assert run_concurrently(app, [lambda d=d: work(d) for d in plan]) == [None] * len(plan)
     # then on-hand is exactly what the ledger adds up to, never under what is held
     on_hand, reserved, _ = numbers(variant_id)
     ledger_sum = db.session.scalar(select(func.sum(StockMovement.delta))

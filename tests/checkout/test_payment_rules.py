@@ -14,6 +14,7 @@ from shop.orders.models import Order, OutgoingEmail, Refund
 from shop.payments import gateway, service as payments
 from tests.checkout.conftest import wait_for
 from tests.factories import make_order, make_product
+from tests.helpers import run_concurrently
 from tests.payments.standin_fixture import TEST_SECRET_KEY
 
 DETAILS = checkout.CheckoutDetails(
@@ -135,27 +136,13 @@ def test_concurrent_buyers_never_buy_more_than_stock(app, backend):
     rack = make_product(name="Last Racks", variants=[{"sku": "LAST", "on_hand": 3,
                                                       "price_cents": 50_000}]).variants[0]
     carts = [cart_with(rack) for _ in range(12)]
-    results, barrier = [], threading.Barrier(len(carts))
-
-    def buy(cart_id):
-        with app.app_context():
-            barrier.wait()
-            try:
-                order = checkout.place_order(cart_id, DETAILS, utcnow())
-                results.append(order.id)
-            except checkout.CheckoutError:
-                results.append(None)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=buy, args=(c,)) for c in carts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = run_concurrently(app, [
+        lambda cart_id=cart_id: checkout.place_order(cart_id, DETAILS, utcnow()).id
+        for cart_id in carts])
     # then exactly three orders hold stock
-    winners = [r for r in results if r]
-    assert len(results) == 12 and len(winners) == 3
+    winners = [r for r in results if isinstance(r, int)]
+    assert len(winners) == 3
+    assert all(isinstance(r, checkout.CheckoutError) for r in results if r not in winners)
     db.session.expire_all()
     variant = db.session.get(Variant, rack.id)
     assert (variant.on_hand, variant.reserved) == (3, 3)
@@ -167,21 +154,8 @@ def test_concurrent_fulfilment_of_one_payment_sells_once(app, backend, standin):
     band = make_product(variants=[{"sku": "RACE", "on_hand": 5}]).variants[0]
     order = checkout.place_order(cart_with(band, 2), DETAILS, utcnow())
     session = paid_session(app, order, standin)
-    outcomes, barrier = [], threading.Barrier(8)
-
-    def deliver():
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes.append(payments.fulfil_session(session, utcnow()).action)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    outcomes = [getattr(result, "action", result) for result in run_concurrently(
+        app, [lambda: payments.fulfil_session(session, utcnow())] * 8)]
     assert sorted(outcomes) == ["already_paid"] * 7 + ["paid"]
     db.session.expire_all()
     variant = db.session.get(Variant, band.id)
