@@ -226,12 +226,16 @@ def reason_label(code: str) -> str:
 
 def return_queue(status: str, page: int = 1) -> tuple[list, bool]:
     """Return requests, newest first, with their order number and item."""
-    query = (select(ReturnRequest, Order.number, OrderLine.name, OrderLine.option, OrderLine.sku)
-             .join(Order, Order.id == ReturnRequest.order_id)
-             .join(OrderLine, OrderLine.id == ReturnRequest.order_line_id)
-             .where(ReturnRequest.status.in_(_statuses(status, RETURN_STATUSES,
-                                                       OPEN_RETURN_STATUSES)))
-             .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc()))
+    return _queue(ReturnRequest, _statuses(status, RETURN_STATUSES, OPEN_RETURN_STATUSES), page)
+
+
+def _queue(model, statuses, page: int) -> tuple[list, bool]:
+    """One page of return requests or warranty claims in `statuses`, newest first."""
+    query = (select(model, Order.number, OrderLine.name, OrderLine.option, OrderLine.sku)
+             .join(Order, Order.id == model.order_id)
+             .join(OrderLine, OrderLine.id == model.order_line_id)
+             .where(model.status.in_(statuses))
+             .order_by(model.created_at.desc(), model.id.desc()))
     return _page(query, page)
 
 
@@ -473,13 +477,8 @@ class ClaimPage:
 
 
 def claim_queue(status: str, page: int = 1) -> tuple[list, bool]:
-    query = (select(WarrantyClaim, Order.number, OrderLine.name, OrderLine.option, OrderLine.sku)
-             .join(Order, Order.id == WarrantyClaim.order_id)
-             .join(OrderLine, OrderLine.id == WarrantyClaim.order_line_id)
-             .where(WarrantyClaim.status.in_(_statuses(status, CLAIM_STATUSES,
-                                                       OPEN_CLAIM_STATUSES)))
-             .order_by(WarrantyClaim.created_at.desc(), WarrantyClaim.id.desc()))
-    return _page(query, page)
+    """Warranty claims, newest first, with their order number and item."""
+    return _queue(WarrantyClaim, _statuses(status, CLAIM_STATUSES, OPEN_CLAIM_STATUSES), page)
 
 
 def _load_claim(claim_id: int):
