@@ -1,5 +1,7 @@
 """Catalog tables: categories, products, variants (SKUs) and the stock ledger."""
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, event
+
+from shop.catalog import search_index
 
 from shop.database import UTCDateTime, utcnow
 from shop.extensions import db
@@ -71,6 +73,19 @@ class Product(db.Model):
 
     def __repr__(self):
         return f"<Product {self.slug}>"
+
+
+@event.listens_for(Product.__table__, "after_create")
+def _create_search_index(target, connection, **kw):
+    """Schemas built with create_all (tests) get the SQLite search index that migration 0008 makes."""
+    if connection.dialect.name == "sqlite":
+        search_index.create_sqlite_index(connection)
+
+
+@event.listens_for(Product.__table__, "before_drop")
+def _drop_search_index(target, connection, **kw):
+    if connection.dialect.name == "sqlite":
+        search_index.drop_sqlite_index(connection)
 
 
 class Variant(db.Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, case, exists, func, or_, select
 
 from shop import caching
+from shop.catalog import search_index
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
 
@@ -159,9 +160,30 @@ _SEARCH_COLUMNS = (_P.c.name, _P.c.brand, _P.c.short_description, _P.c.long_desc
 
 
 def _search_conditions(term_count: int, dialect: str) -> list:
-    """Every term must appear in the name, brand or descriptions (case-insensitive)."""
+    """Every term must appear in the name, brand or descriptions (case-insensitive).
+
+    A negative `term_count` says the terms are in the bound `search_index_query`,
+    answered by SQLite's trigram index (see `_search_shape`).
+    """
+    if term_count < 0:
+        return [_P.c.id.in_(search_index.matching_ids())]
     return [or_(*(_text_match(col, bindparam(f"term_{i}"), dialect) for col in _SEARCH_COLUMNS))
             for i in range(term_count)]
+
+
+def _search_shape(terms: list[str], params: dict) -> int:
+    """How the listing statement matches `terms`, setting their bound parameters.
+
+    On SQLite, terms of three or more characters go to the trigram index as one query
+    (shape -1); otherwise, and on PostgreSQL (whose trigram indexes serve ILIKE), each
+    term is a LIKE pattern (shape = number of terms).
+    """
+    params.update({f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)})
+    query = search_index.index_query(terms) if db.engine.dialect.name == "sqlite" else None
+    if query is None:
+        return len(terms)
+    params["search_index_query"] = query
+    return -1
 
 
 _SORT_ORDER = {
@@ -296,10 +318,11 @@ def list_products(
     """
     terms = terms or []
     sort = filters.sort if filters.sort in SORTS else "featured"
-    shape = (category_ids is not None, len(terms), bool(filters.brand),
+    params: dict = {}
+    search_shape = _search_shape(terms, params)
+    shape = (category_ids is not None, search_shape, bool(filters.brand),
              filters.min_price_cents is not None, filters.max_price_cents is not None,
              bool(filters.in_stock), sort)
-    params = {f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)}
     if category_ids is not None:
         params["category_ids"] = list(category_ids)
     if filters.brand:
@@ -314,8 +337,9 @@ def list_products(
     total = rows[0].total if rows else 0
     items = [ProductCard(*row[:12]) for row in rows]
 
-    brand_params = {k: v for k, v in params.items() if k == "category_ids" or k.startswith("term_")}
-    brand_shape = (category_ids is not None, len(terms))
+    brand_params = {k: v for k, v in params.items()
+                    if k in ("category_ids", "search_index_query") or k.startswith("term_")}
+    brand_shape = (category_ids is not None, search_shape)
 
     def load_brands():
         stmt = _statement("brands", brand_shape, _brands_statement)

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from shop.extensions import db
 from tests.factories import make_category, make_product
 
 
@@ -142,3 +143,43 @@ def test_overlong_search_is_400(client, shelf):
     response = client.get("/search?q=" + "a" * 101)
     assert response.status_code == 400
     assert "100 characters" in response.get_data(as_text=True)
+
+
+def test_search_follows_edits_and_deletions_of_product_text(client, shelf):
+    # given a product found by a word of its description
+    rower = make_product(shelf, name="Air Rower", long_description="A fan flywheel for intervals.",
+                         variants=[{"on_hand": 0}])  # no ledger rows, so it may be deleted
+    assert names_on(client.get("/search?q=flywheel")) == ["Air Rower"]
+    # when its description is rewritten
+    rower.long_description = "A magnetic resistance unit for steady rows."
+    db.session.commit()
+    # then the new words find it and the old ones no longer do
+    assert names_on(client.get("/search?q=magnetic+steady")) == ["Air Rower"]
+    assert names_on(client.get("/search?q=flywheel")) == []
+    # and once it is deleted nothing finds it
+    db.session.delete(rower)
+    db.session.commit()
+    assert names_on(client.get("/search?q=magnetic")) == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("ack", ["Alpha Rack", "Bravo Rack", "Charlie Rack"]),   # inside a word
+    ("RaCk iron", ["Alpha Rack", "Charlie Rack"]),            # any case, every word
+    ("x", []),                                                # shorter than the index's trigrams
+    ("De", ["Delta Bench"]),
+    ('rack"', []),                                            # a quote is just a character
+])
+def test_search_matches_substrings_of_any_length_and_case(client, shelf, query, expected):
+    assert sorted(names_on(client.get(f"/search?q={query}"))) == expected
+
+
+def test_search_on_sqlite_reads_the_trigram_index(client, shelf, backend, count_statements):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL searches through the pg_trgm indexes of migration 0004")
+    # when a customer searches for words of three or more letters
+    with count_statements() as statements:
+        response = client.get("/search?q=rack+ironforge")
+    # then the product table is not scanned with LIKE: the FTS index answers
+    assert sorted(names_on(response)) == ["Alpha Rack", "Charlie Rack"]
+    listing = [s for s in statements if "product_search" in s]
+    assert listing and not any("long_description LIKE" in s for s in statements)

@@ -1,0 +1,73 @@
+"""The search index of product text on SQLite: an FTS5 table with the trigram tokenizer.
+
+Search asks for every word anywhere in a product's name, brand or descriptions,
+case-insensitively. A LIKE '%word%' over every description reads the whole product
+table; the trigram index finds the same substrings without scanning (on PostgreSQL
+the pg_trgm indexes of migration 0004 do this job). It holds words of three or more
+characters; `index_query` answers None for shorter ones and the search falls back
+to LIKE.
+
+`product_search` is an external-content table over `product`: it stores only the
+index, and triggers keep it in step with every insert, update and delete, whatever
+code path writes the product. Migration 0008 creates it; tests that build their
+schema with `create_all` get it from the `after_create` hook in catalog.models.
+"""
+import sqlalchemy as sa
+
+TABLE = "product_search"
+COLUMNS = ("name", "brand", "short_description", "long_description")
+MIN_TERM_LENGTH = 3  # the trigram tokenizer cannot match shorter substrings
+
+_cols = ", ".join(COLUMNS)
+_new = ", ".join(f"new.{c}" for c in COLUMNS)
+_old = ", ".join(f"old.{c}" for c in COLUMNS)
+
+SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_cols}, content='product', "
+    f"content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON product BEGIN "
+    f"INSERT INTO {TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
+    f"CREATE TRIGGER {TABLE}_ad AFTER DELETE ON product BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END",
+    f"CREATE TRIGGER {TABLE}_au AFTER UPDATE OF {_cols} ON product BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
+    f"INSERT INTO {TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
+    # index what is already there (nothing on a new database)
+    f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
+)
+
+SQLITE_DROP = (
+    f"DROP TRIGGER IF EXISTS {TABLE}_au",
+    f"DROP TRIGGER IF EXISTS {TABLE}_ad",
+    f"DROP TRIGGER IF EXISTS {TABLE}_ai",
+    f"DROP TABLE IF EXISTS {TABLE}",
+)
+
+
+def create_sqlite_index(connection) -> None:
+    """Create the index and its triggers on a SQLite connection, and fill it."""
+    for statement in SQLITE_DDL:
+        connection.execute(sa.text(statement))
+
+
+def drop_sqlite_index(connection) -> None:
+    for statement in SQLITE_DROP:
+        connection.execute(sa.text(statement))
+
+
+def is_index_table(name: str) -> bool:
+    """True for the index table and the shadow tables FTS5 keeps beside it."""
+    return name == TABLE or name.startswith(TABLE + "_")
+
+
+def index_query(terms: list[str]) -> str | None:
+    """An FTS5 query asking for every term as a substring, or None if a term is too short."""
+    if not terms or any(len(term) < MIN_TERM_LENGTH for term in terms):
+        return None
+    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def matching_ids():
+    """`product.id IN (...)` of the products the bound `search_index_query` matches."""
+    return sa.select(sa.literal_column("rowid")).select_from(sa.table(TABLE)).where(
+        sa.literal_column(TABLE).op("MATCH")(sa.bindparam("search_index_query")))
