@@ -80,9 +80,25 @@ def test_customer_browses_from_home_to_a_dumbbell(live_shop, browser, width, nam
     page.goto(live_shop + "/products/rubber-hex-dumbbell")
     page.click("text=25 lb")
     # then the page shows that variant's price and stock
-    assert page.locator('[data-testid="price"]').inner_text().startswith("$47.24")
+    assert page.locator('[data-testid="price"]').inner_text().startswith("$49.99")
     assert page.locator('[data-testid="stock"]').inner_text() == "In stock"
     page.screenshot(path=str(SHOTS / f"product-{name}.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/categories/dumbbells", "/products/rubber-hex-dumbbell",
+                                  "/shipping", "/returns", "/warranty", "/contact", "/track"])
+def test_pages_fit_a_phone_screen_without_scrolling_sideways(live_shop, browser, path):
+    # given a phone-sized window
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    if path == "/":  # with something in the cart, so the header shows its count
+        page.goto(live_shop + "/products/rubber-hex-dumbbell")
+        page.click("button:has-text('Add to cart')")
+        page.wait_for_url("**/cart")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, "/cart"
+    # when the page is opened, then nothing is wider than the screen (wide tables scroll inside)
+    page.goto(live_shop + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()
 
 

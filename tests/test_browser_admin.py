@@ -127,3 +127,23 @@ def test_a_manager_packs_and_ships_an_order_and_the_customer_sees_the_tracking_l
                         link.get_attribute("href"))
     page.screenshot(path=str(SHOTS / "order-tracking.png"), full_page=True)
     customer.close()
+
+
+def test_back_office_pages_fit_a_phone_screen(shop, browser):
+    # given a manager signed in on a phone
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(shop.url + "/admin/login")
+    page.fill("#email", MANAGER[0])
+    page.fill("#password", MANAGER[1])
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/admin/")
+    # when they open the daily pages, then none is wider than the screen
+    for path in ("/admin/", "/admin/orders", f"/admin/orders/{shop.number}", "/admin/products",
+                 "/admin/stock", f"/admin/stock/{shop.variant_id}", "/admin/returns"):
+        page.goto(shop.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(shop.url + "/admin/products")
+    page.click("table.terms a >> nth=0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+    context.close()

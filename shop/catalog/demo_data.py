@@ -58,7 +58,8 @@ def _single(sku, price, weight_g, dims, stock, compare_at=None):
 def _dumbbells():
     rows = []
     for i, lb in enumerate(range(5, 55, 5)):
-        rows.append(_v(f"DB-HEX-{lb:02d}", "Weight", f"{lb} lb", 999 + lb * 149,
+        # about $2 a pound, ending in .99 as shop prices do: 5 lb $9.99 ... 50 lb $99.99
+        rows.append(_v(f"DB-HEX-{lb:02d}", "Weight", f"{lb} lb", lb * 200 - 1,
                        lb * LB + 150, (20 + lb // 5, 12, 12), [24, 20, 18, 16, 14, 12, 10, 8, 3, 0][i]))
     return rows
 

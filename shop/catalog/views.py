@@ -12,6 +12,7 @@ from shop.cart import service as cart_service
 from shop.catalog import service
 from shop.catalog.forms import ListingForm
 from shop.catalog.presenters import product_page_context
+from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
 bp.record_once(lambda state: caching.init_app(state.app))
@@ -31,7 +32,8 @@ def home():
             "catalog/home.html",
             top_categories=[c for c in categories if c.parent_id is None],
             featured_categories=[c for c in categories if c.featured],
-            products=service.featured_products(), **markers,
+            products=service.featured_products(),
+            transit=delivery.DEFAULT_DELIVERY_CONFIG.transit, **markers,
         )
     return caching.serve_page(caching.page_key("home"), render,
                               cart_count=cart_cookie.read().count, timeout=_listing_seconds())

@@ -29,8 +29,9 @@ class CheckoutForm(FlaskForm):
     address1 = StringField("Address", filters=[strip], validators=[_required("Address"), Length(max=200)])
     address2 = StringField("Apartment, suite (optional)", filters=[strip], validators=[Optional(), Length(max=200)])
     city = StringField("City", filters=[strip], validators=[_required("City"), Length(max=100)])
-    region = StringField("State / province", filters=[strip], validators=[Optional(), Length(max=3)])
-    postal_code = StringField("ZIP / postal code", filters=[strip], validators=[Optional(), Length(max=20)])
+    # no Optional(): it would stop the chain before the per-country checks below on an empty field
+    region = StringField("State / province", filters=[strip], validators=[Length(max=3)])
+    postal_code = StringField("ZIP / postal code", filters=[strip], validators=[Length(max=20)])
     country = SelectField("Country", validators=[_required("Country")])
     shipping_method = RadioField("Shipping method", validators=[_required("Shipping method")],
                                  validate_choice=False)

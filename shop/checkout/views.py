@@ -99,6 +99,11 @@ def success():
         emails.send_pending()
     db.session.refresh(order)
     session["orders"] = (session.get("orders", []) + [order.number])[-10:]
+    if order.paid_at is not None:
+        flash(f"Thank you! Order {order.number} is paid; a confirmation is on its way to "
+              f"{order.email}.")
+    else:
+        flash("Thank you! Your payment is being confirmed; this page shows the order's status.")
     response = redirect(url_for("orders.order_page", number=order.number), code=303)
     cart = cart_service.find_cart(cookie.read().token)
     if cart is not None:  # the header count follows the emptied cart

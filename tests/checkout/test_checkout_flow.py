@@ -115,6 +115,8 @@ def test_success_page_fulfils_when_the_webhook_is_late(client, standin, stock, a
     assert db.session.get(Order, order.id).status == "paid"
     page = client.get(f"/track/{order.number}").get_data(as_text=True)
     assert "Status: <strong>Paid</strong>" in page
+    assert f"Thank you! Order {order.number} is paid; a confirmation is on its way to " \
+        "sam@example.com." in page
 
 
 def test_a_declined_card_pays_nothing(client, wired, stock):
@@ -183,12 +185,15 @@ def test_more_than_available_is_refused_before_any_order(client, wired, stock):
     ("region", "ZZ", "Enter your state as a 2-letter code"),
     ("country", "KP", "Not a valid choice"),
     ("name", "", "Full name is required."),
+    ("region", "", "Enter your state as a 2-letter code"),
+    ("postal_code", "", "Use a 5-digit ZIP code"),
 ])
 def test_bad_checkout_fields_are_shown_at_the_field(client, wired, stock, field, value, message):
     add_to_cart(client, "BAND", 1)
     response = submit_checkout(client, **{field: value})
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    error = re.search(rf'id="{field}-error">([^<]*)<', response.get_data(as_text=True))
+    assert error and message in error.group(1)
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 
 

@@ -32,6 +32,18 @@ def test_number_and_email_open_the_order_page(client, delivered):
     assert "Dispatch Mon 23 Nov; arrives Tue 24 Nov to Wed 25 Nov" in page
 
 
+
+def test_order_page_shows_unit_price_and_line_total(client):
+    # given an order of two dumbbells at $24.89
+    bell = make_product(name="Hex Dumbbell", variants=[{"price_cents": 2_489}])
+    order = make_order([(bell.variants[0], 2)], status="paid")
+    # when the customer opens it
+    look_up(client, order.number, order.email)
+    page = client.get(f"/track/{order.number}").get_data(as_text=True)
+    # then the unit price and the line total each sit under their own heading
+    assert '<th scope="col">Unit price</th><th scope="col">Total</th>' in page
+    assert "<td>2</td>\n    <td>$24.89</td>\n    <td>$49.78</td>" in page
+
 def test_wrong_email_reveals_nothing(client, delivered):
     response = look_up(client, delivered.number, "someone@else.com")
     assert response.status_code == 404
