@@ -9,8 +9,11 @@ from flask_migrate import downgrade, upgrade
 
 from shop import create_app
 from shop.database import include_in_schema_comparison
+from shop.catalog import search_index, service
+from shop.catalog.models import Product
 from shop.extensions import db
 from tests.conftest import postgres_url, recreate_schema, settings_for, worker_schema
+from tests.factories import make_product
 
 
 @pytest.fixture
@@ -51,5 +54,39 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(empty_database_url):
         assert "product" not in sa.inspect(db.engine).get_table_names()
         upgrade()
         assert "product" in sa.inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()
+
+
+
+
+def test_search_is_served_by_the_migrated_text_index(empty_database_url, backend):
+    # given a migrated database with a product
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        make_product(name="Olympic Bar", long_description="Knurled sleeves for bumper plates.")
+        sent = []
+        record = lambda conn, cursor, sql, params, context, many: sent.append((sql, params))
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        filters = service.ListingFilters(None, None, False, "", "featured", 1)
+        found = service.list_products(filters, 24, terms=["knurled", "olympic"])
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert [p.name for p in found.items] == ["Olympic Bar"]
+        connection = db.session.connection()
+        if backend == "sqlite":
+            # when SQLite is asked how it runs the search, then the FTS5 table answers it
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sent[0][0], sent[0][1]).all()
+            assert any("product_search" in str(row) for row in plan)
+        else:
+            # when PostgreSQL plans the search's text condition with table scans ruled out,
+            # then the trigram index of 0009 serves it (its expression is the search's own)
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            condition = search_index.search_text(Product.__table__).ilike("%knurled%")
+            query = sa.select(Product.id).where(condition)
+            plan = connection.execute(sa.text("EXPLAIN " + str(query.compile(
+                dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})))).all()
+            assert any("ix_product_search_trgm" in str(row) for row in plan), plan
+        db.session.rollback()
         db.session.remove()
         db.engine.dispose()

@@ -1,16 +1,20 @@
-"""The search index of product text on SQLite: an FTS5 table with the trigram tokenizer.
+"""The search indexes of product text: FTS5 on SQLite, one pg_trgm index on PostgreSQL.
 
 Search asks for every word anywhere in a product's name, brand or descriptions,
 case-insensitively. A LIKE '%word%' over every description reads the whole product
-table; the trigram index finds the same substrings without scanning (on PostgreSQL
-the pg_trgm indexes of migration 0004 do this job). It holds words of three or more
-characters; `index_query` answers None for shorter ones and the search falls back
-to LIKE.
+table; a trigram index finds the same substrings without scanning.
 
-`product_search` is an external-content table over `product`: it stores only the
-index, and triggers keep it in step with every insert, update and delete, whatever
-code path writes the product. Migration 0008 creates it; tests that build their
-schema with `create_all` get it from the `after_create` hook in catalog.models.
+SQLite: `product_search` is an FTS5 table with the trigram tokenizer, external
+content over `product`: it stores only the index, and triggers keep it in step
+with every insert, update and delete, whatever code path writes the product. It
+holds words of three or more characters; `index_query` answers None for shorter
+ones and the search falls back to LIKE. Migration 0008 creates it; schemas built
+with `create_all` (tests) get it from the `after_create` hook in catalog.models.
+
+PostgreSQL: migration 0009 indexes `search_text()`, the four columns joined by
+spaces, with gin_trgm_ops, so one ILIKE per word is one index scan. (Four indexes,
+one per column, were left unused: the planner priced their OR above a table scan.)
+The expression here and the index's must stay the same, or the index is not used.
 """
 import sqlalchemy as sa
 
@@ -71,3 +75,16 @@ def matching_ids():
     """`product.id IN (...)` of the products the bound `search_index_query` matches."""
     return sa.select(sa.literal_column("rowid")).select_from(sa.table(TABLE)).where(
         sa.literal_column(TABLE).op("MATCH")(sa.bindparam("search_index_query")))
+
+
+def search_text(product_table):
+    """name || ' ' || brand || ' ' || short_description || ' ' || long_description."""
+    space = sa.literal_column("' '")
+    parts = [product_table.c[name] for name in COLUMNS]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text.op("||")(space).op("||")(part)
+    return text
+
+
+PG_INDEX_EXPRESSION = " || ' ' || ".join(COLUMNS)
