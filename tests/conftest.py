@@ -20,10 +20,14 @@ _pg_schema_ready = set()
 
 
 def postgres_url(schema: str) -> str:
-    """TEST_DATABASE_URL with its search_path pinned to `schema`."""
+    """TEST_DATABASE_URL with its search_path pinned to `schema`.
+
+    A lock wait longer than a minute fails the test with a clear error instead of
+    hanging the whole run (the race tests wait for row locks far less than that).
+    """
     base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
     separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}"
+    return f"{base}{separator}options=-csearch_path%3D{schema}%20-clock_timeout%3D60s"
 
 
 def worker_schema(prefix: str) -> str:

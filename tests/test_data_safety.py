@@ -25,6 +25,7 @@ def test_migrations_upgrade_a_database_holding_the_demo_catalog(empty_database_u
         upgrade(revision="0001")  # the first schema, with the demo catalog in it
         seed_demo()
         before = snapshot()
+        db.session.rollback()  # end the read: a migration may need its tables' exclusive locks
         upgrade()  # every later migration, over real data
         db.session.expire_all()
         assert snapshot() == before
