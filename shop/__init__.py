@@ -11,6 +11,7 @@ from shop.cart.views import bp as cart_bp
 from shop.catalog.views import bp as catalog_bp
 from shop.checkout.views import bp as checkout_bp
 from shop.config import BASE_DIR, check_production_settings, config_from_environment
+from shop.database import tune_connections
 from shop.accounts.service import load_user
 from shop.accounts.views import bp as accounts_bp
 from shop.backoffice.views import bp as admin_bp
@@ -50,6 +51,8 @@ def create_app(config=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        tune_connections(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

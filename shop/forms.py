@@ -1,4 +1,5 @@
 """Helpers shared by every area's forms."""
+from wtforms import IntegerField
 from wtforms.validators import Regexp
 
 # PostgreSQL cannot store NUL characters in text: refuse them at the field, not with a 500.
@@ -24,3 +25,13 @@ def first_error(form) -> str:
 def strip(value):
     """A WTForms filter: trim surrounding whitespace from typed text."""
     return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose parse error says what to type ("Enter a whole number, like 2.")."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a whole number, like 2.") from None

@@ -1,8 +1,10 @@
 """The app factory, configuration and error pages."""
 import pytest
+from sqlalchemy import text
 
 from shop import create_app
 from shop.config import DEFAULT_SECRET_KEY, ProductionConfig, normalise_database_url
+from shop.extensions import db
 
 
 def test_factory_applies_mapping_overrides(app):
@@ -56,3 +58,14 @@ def test_unknown_page_is_a_friendly_404(client):
 def test_wrong_method_is_405_not_500(client):
     response = client.post("/search")
     assert response.status_code in (400, 405)
+
+
+def test_postgresql_connections_run_queries_without_parallel_workers(app, backend):
+    if backend != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    # given a fresh connection from the pool, whose transactions are later rolled back
+    db.engine.dispose()
+    with db.engine.connect() as conn:
+        conn.rollback()
+        # then its queries still plan without parallel workers
+        assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"

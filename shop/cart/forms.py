@@ -1,21 +1,22 @@
 """Cart forms: add, change quantity, remove, choose where to ship."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.cart.service import MAX_QUANTITY
+from shop.forms import WholeNumberField
 
 
 class AddToCartForm(FlaskForm):
     sku = HiddenField("Product option", validators=[DataRequired(), Length(max=64)])
-    quantity = IntegerField("Quantity", default=1, validators=[
+    quantity = WholeNumberField("Quantity", default=1, validators=[
         InputRequired(message="Quantity is required."),
         NumberRange(min=1, max=MAX_QUANTITY, message=f"Quantity must be from 1 to {MAX_QUANTITY}.")])
 
 
 class UpdateLineForm(FlaskForm):
     variant_id = HiddenField("Item", validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
-    quantity = IntegerField("Quantity", validators=[
+    quantity = WholeNumberField("Quantity", validators=[
         InputRequired(message="Quantity is required."),
         NumberRange(min=0, max=MAX_QUANTITY, message=f"Quantity must be from 0 to {MAX_QUANTITY}.")])
 

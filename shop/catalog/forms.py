@@ -75,5 +75,6 @@ class ListingForm(Form):
                 label = getattr(self, name).label.text
                 if not error.startswith(label):
                     error = f"{label}: {error}"
-                messages.append(error)
+                if error not in messages:  # "abc" fails both parsing and the range
+                    messages.append(error)
         return messages

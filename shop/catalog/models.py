@@ -38,8 +38,9 @@ class Product(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'published')", name="status_known"),
         Index("ix_product_status_category", "status", "category_id"),
-        # Listing pages read scope, default order and the brand facet from this index alone.
-        Index("ix_product_listing", "status", "category_id", "featured", "name", "brand"),
+        # Listing pages read scope, default order, the brand facet and the product's id
+        # from this index alone (an index-only scan; SQLite keeps the id in every index).
+        Index("ix_product_listing", "status", "category_id", "featured", "name", "brand", "id"),
     )
 
     id = db.Column(db.Integer, primary_key=True)

@@ -4,7 +4,8 @@ Home, category, search and product pages are served from the catalog cache
 (shop/caching.py): rendered once, shared by visitors, filled in with each
 visitor's cart count and CSRF token on the way out.
 """
-from flask import Blueprint, abort, current_app, render_template, request, url_for, Response
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   url_for)
 
 from shop import caching, clock
 from shop.cart import cookie as cart_cookie
@@ -140,6 +141,12 @@ def sitemap():
     products, categories = service.sitemap_entries()
     body = render_template("catalog/sitemap.xml", products=products, categories=categories)
     return Response(body, mimetype="application/xml")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; point them at the icon."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
 
 
 @bp.get("/robots.txt")

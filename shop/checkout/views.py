@@ -60,6 +60,7 @@ def checkout():
     if chosen:
         total = summary.subtotal_cents + chosen.option.total_cents
     return render_template("checkout/checkout.html", form=form, summary=summary, total=total,
+                           shipping=chosen.option if chosen else None,
                            financing=(total or 0) >= current_app.config["FINANCING_MIN_CENTS"]), \
         (400 if request.method == "POST" else 200)
 

@@ -135,3 +135,12 @@ def test_warranty_table_uses_category_terms_and_product_overrides(app, client):
 def test_final_sale_products_say_so(app, client):
     make_product(slug="clearance", final_sale=True)
     assert "Final sale" in page(client, "/products/clearance")
+
+
+def test_favicon_ico_points_at_the_shop_icon(client, app):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/img/favicon.svg")
+    icon = client.get("/static/img/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()

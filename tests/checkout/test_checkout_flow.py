@@ -234,3 +234,15 @@ def test_financing_methods_are_offered_on_large_orders(client, wired, stock):
     rack_order, large = checkout(client, "RACK", 1)
     types = stripe_get(wired, f"/v1/checkout/sessions/{large}").get("payment_method_types")
     assert "affirm" in types and "klarna" in types
+
+
+def test_the_order_summary_itemises_shipping_between_subtotal_and_total(client, wired, stock):
+    # given two bands in the cart and the standard parcel chosen
+    add_to_cart(client, "BAND", 2)
+    # when the form comes back with an error to fix
+    page = submit_checkout(client, name="").get_data(as_text=True)
+    # then the summary shows the subtotal, the shipping it adds, and the total
+    subtotal = page.index("<span>Subtotal</span><strong>$58.00</strong>")
+    shipping = page.index('<span>Shipping (Standard parcel)</span><span>$7.90</span>')
+    total = page.index("<span>Total with shipping</span><strong>$65.90</strong>")
+    assert subtotal < shipping < total
