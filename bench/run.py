@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
@@ -316,6 +318,7 @@ def main(argv=None) -> int:
     base_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("STRIPE_", "SHOP_ENV", "FLASK_"))}
     base_env.update(DATABASE_URL=database_url, PYTHONPATH=str(ROOT), MAIL_BACKEND="console")
+    cache_label, forget_cache = shared_page_cache(base_env)
     servers = []
     try:
         build_catalog(base_env)
@@ -404,12 +407,38 @@ def main(argv=None) -> int:
             results[name] = runs
         memory = {"shop": shop.worker_rss_mb(), "shop-checkout": checkout.worker_rss_mb(),
                   "hello": hello.worker_rss_mb()}
+        print(f"Page cache: {cache_label}")
         return report(results, hello_runs, counts, memory, database_url, args)
     finally:
         for server in reversed(servers):
             server.stop()
+        forget_cache()
         drop_database()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def shared_page_cache(env: dict):
+    """Point the shop's page cache at Redis, as a multi-worker deployment would be set up.
+
+    BENCH_CACHE_REDIS_URL (default: the local Redis, database 14) with a key prefix of this
+    run only; BENCH_CACHE_REDIS_URL=none, or no Redis answering, keeps the in-memory cache
+    of each worker. Returns a label for the report and a function that removes the keys.
+    """
+    url = os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/14")
+    if url == "none":
+        return "in memory, per worker (BENCH_CACHE_REDIS_URL=none)", lambda: None
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+    except redis.exceptions.RedisError:
+        return f"in memory, per worker (no Redis at {url})", lambda: None
+    prefix = f"shop-bench-{secrets.token_hex(4)}:"
+    env.update(CACHE_REDIS_URL=url, CACHE_KEY_PREFIX=prefix)
+
+    def forget():
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
+    return f"Redis at {url}, shared by the workers", forget
 
 
 def _normalise(url: str) -> str:

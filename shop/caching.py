@@ -5,8 +5,9 @@ through Redis when `CACHE_REDIS_URL` (or `REDIS_URL`) is set. Keys carry the
 *catalog version*, a token replaced whenever a commit changes a category, product,
 variant (price, stock, reservation) or the stock ledger, so the next request of
 this worker (of every worker, with Redis) renders afresh. Entries also expire
-after `CATALOG_CACHE_SECONDS` (5 s), which bounds how stale a page can be in a
-worker that missed the change (in memory, each worker has its own version).
+after `CATALOG_CACHE_SECONDS` (5 s in memory, which bounds how stale a page can be in
+a worker that missed the change, since each worker has its own version; 300 s with
+Redis, where the version is shared and a change reaches every worker at once).
 Product pages are keyed by their own prices and stock as read on each request,
 so they are never stale, whatever the version.
 
@@ -48,17 +49,21 @@ def init_app(app: Flask) -> None:
     if "shop_caching" in app.extensions:
         return
     config = app.config
-    config.setdefault("CATALOG_CACHE_SECONDS",
-                      int(os.environ.get("CATALOG_CACHE_SECONDS", "5")))
-    config.setdefault("PRODUCT_PAGE_CACHE_SECONDS", 60)
     redis_url = config.get("CACHE_REDIS_URL") or os.environ.get("CACHE_REDIS_URL") \
         or os.environ.get("REDIS_URL")
     if "CACHE_TYPE" not in config:
         if redis_url:
             config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
-            config.setdefault("CACHE_KEY_PREFIX", "shop:")
+            config.setdefault("CACHE_KEY_PREFIX", os.environ.get("CACHE_KEY_PREFIX", "shop:"))
         else:
             config["CACHE_TYPE"] = "SimpleCache"
+    # In memory, a worker sees only its own commits: the lifetime bounds how long its
+    # listings can lag another worker's change. In Redis, the catalog version is shared
+    # and every change is seen at once, so listings can be kept far longer.
+    shared = config["CACHE_TYPE"] == "RedisCache"
+    config.setdefault("CATALOG_CACHE_SECONDS",
+                      int(os.environ.get("CATALOG_CACHE_SECONDS", "300" if shared else "5")))
+    config.setdefault("PRODUCT_PAGE_CACHE_SECONDS", 60)
     config.setdefault("CACHE_THRESHOLD", 3000)  # entries per worker (SimpleCache)
     config.setdefault("CACHE_DEFAULT_TIMEOUT", config["CATALOG_CACHE_SECONDS"])
     cache.init_app(app)

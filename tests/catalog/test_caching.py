@@ -1,12 +1,16 @@
 """Catalog page caching: fresh prices and stock, ETags, and nothing personal shared."""
 import re
+import uuid
 
 import pytest
+import redis
 from sqlalchemy import update
 
+from shop import create_app
 from shop.catalog.models import Variant
 from shop.extensions import db
 from shop.orders.service import reserve_line
+from tests.conftest import counting_statements, settings_for
 from tests.factories import make_category, make_product
 from tests.helpers import csrf_token
 
@@ -122,3 +126,47 @@ def test_no_marker_ever_reaches_a_visitor(client, rack):
     for url in ("/", "/categories/racks", "/search?q=alpha", "/products/alpha-rack"):
         html = client.get(url).get_data(as_text=True)
         assert "__shop_" not in html, url
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_PREFIX = f"shop-test-{uuid.uuid4().hex[:8]}:"
+REDIS_SETTINGS = {"CACHE_REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": REDIS_PREFIX}
+
+
+def redis_reachable() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.fixture
+def second_worker(app):
+    """Another app on the same database and Redis, as a second gunicorn worker would be."""
+    if not redis_reachable():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    other = create_app(settings_for(app.config["SQLALCHEMY_DATABASE_URI"], **REDIS_SETTINGS))
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(REDIS_PREFIX + "*"):
+        client.delete(key)
+
+
+@pytest.mark.parametrize("app_settings", [REDIS_SETTINGS])
+def test_with_redis_a_change_in_one_worker_refreshes_the_other_at_once(app, second_worker, rack):
+    # given the second worker served the category page, and serves it again from the cache
+    assert app.config["CACHE_TYPE"] == "RedisCache" and app.config["CATALOG_CACHE_SECONDS"] == 300
+    browser = second_worker.test_client()
+    assert "$500.00" in browser.get("/categories/racks").get_data(as_text=True)
+    with second_worker.app_context():
+        engine = db.engine
+    with counting_statements(engine) as statements:
+        assert "$500.00" in browser.get("/categories/racks").get_data(as_text=True)
+    assert not any("FROM product" in s for s in statements)
+    # when staff change the price through the first worker
+    rack.variants[0].price_cents = 45_000
+    db.session.commit()
+    # then the second worker's very next page shows it, long before the listing would expire
+    assert "$450.00" in browser.get("/categories/racks").get_data(as_text=True)
