@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import (Flask, current_app, g, has_app_context, make_response, request, session)
+from cachelib import SimpleCache
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
@@ -119,15 +120,48 @@ def bump_catalog_version() -> None:
     g.pop("catalog_version", None)
 
 
+# --- entries: shared, with a copy in each worker ----------------------------------------------
+#
+# An entry's key names everything it was made from (the catalog version, or the prices and
+# stock read for it), so an entry never changes: a worker may keep its own copy and skip the
+# trip to Redis. Only the catalog version is asked of the shared cache on every request.
+# With the in-memory cache there is nothing to skip, and no second copy is kept.
+# (cachelib's SimpleCache scans its entries when full, so the copy is kept small.)
+
+_local = SimpleCache(threshold=500)  # pages of 10-20 kB: under 10 MB per worker
+
+
+def _is_shared() -> bool:
+    return current_app.config.get("CACHE_TYPE") == "RedisCache"
+
+
+def _get(full_key: str, local: bool = True):
+    if local and _is_shared():
+        value = _local.get(full_key)
+        if value is not None:
+            return value
+        value = cache.get(full_key)
+        if value is not None:
+            _local.set(full_key, value, timeout=current_app.config["CATALOG_CACHE_SECONDS"])
+        return value
+    return cache.get(full_key)
+
+
+def _set(full_key: str, value, timeout: int | None, local: bool = True) -> None:
+    cache.set(full_key, value, timeout=timeout)
+    if local and _is_shared():
+        _local.set(full_key, value, timeout=timeout or current_app.config["CATALOG_CACHE_SECONDS"])
+
+
 def remember(key, load: Callable, timeout: int | None = None):
     """`load()`, kept under `key` for this catalog version (and `timeout` seconds at most)."""
     if "shop_caching" not in current_app.extensions:
         return load()
     full_key = f"data:{catalog_version()}:{key}"
-    value = cache.get(full_key)
+    value = _get(full_key)
     if value is None:
         value = load()
-        cache.set(full_key, value, timeout=timeout)
+        _set(full_key, value, timeout)
     return value
 
 
@@ -212,12 +246,14 @@ def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout
         response.headers["Cache-Control"] = "private, no-store"
         return response
     full_key = f"page:{catalog_version() if versioned else '-'}:{key}"
-    page = cache.get(full_key)
+    # Listings are few and asked for again and again: worth a copy in the worker. Product
+    # pages are many, each asked for now and then: Redis alone keeps them.
+    page = _get(full_key, local=versioned)
     if page is None:
         page = _cut(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER))
         if page is None:
             return make_response(render(csrf_token=generate_csrf() if with_csrf else ""))
-        cache.set(full_key, page, timeout=timeout)
+        _set(full_key, page, timeout, local=versioned)
     csrf = generate_csrf() if with_csrf else ""
     etag = f"{page.digest}-{cart_count}"
     if with_csrf:  # the token differs per session: so does the page

@@ -141,17 +141,23 @@ def redis_reachable() -> bool:
 
 
 @pytest.fixture
-def second_worker(app):
-    """Another app on the same database and Redis, as a second gunicorn worker would be."""
+def shared_cache():
+    """The local Redis (skipped without one); this run's keys are removed afterwards."""
     if not redis_reachable():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
+    client = redis.Redis.from_url(REDIS_URL)
+    yield client
+    for key in client.scan_iter(REDIS_PREFIX + "*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def second_worker(app, shared_cache):
+    """Another app on the same database and Redis, as a second gunicorn worker would be."""
     other = create_app(settings_for(app.config["SQLALCHEMY_DATABASE_URI"], **REDIS_SETTINGS))
     yield other
     with other.app_context():
         db.engine.dispose()
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(REDIS_PREFIX + "*"):
-        client.delete(key)
 
 
 @pytest.mark.parametrize("app_settings", [REDIS_SETTINGS])
@@ -170,3 +176,19 @@ def test_with_redis_a_change_in_one_worker_refreshes_the_other_at_once(app, seco
     db.session.commit()
     # then the second worker's very next page shows it, long before the listing would expire
     assert "$450.00" in browser.get("/categories/racks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_settings", [REDIS_SETTINGS])
+def test_with_redis_a_worker_serves_a_listing_from_its_own_copy(app, client, shared_cache, rack):
+    # given a category page served once, then gone from Redis (evicted, say)
+    assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
+    for key in shared_cache.scan_iter(REDIS_PREFIX + "*page:*"):
+        shared_cache.delete(key)
+    # when it is asked for again, then the worker's copy answers: no query, same page
+    with counting_statements(db.engine) as statements:
+        assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
+    assert not any("FROM product" in s for s in statements)
+    # and once the price changes, the copy of the old version is never served
+    rack.variants[0].price_cents = 45_000
+    db.session.commit()
+    assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
