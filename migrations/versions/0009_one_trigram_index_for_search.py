@@ -25,18 +25,19 @@ depends_on = None
 COLUMN_INDEXES = ("name", "brand", "short_description", "long_description")
 
 
-def _trigram_schema(bind) -> str | None:
-    """The schema holding pg_trgm, or None where 0004 could not install it."""
+def _trigram_schema() -> str | None:
+    """On PostgreSQL, the schema holding pg_trgm; None elsewhere or where 0004 could not
+    install it (then there are no trigram indexes to change)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
     return bind.execute(sa.text(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname = 'pg_trgm'")).scalar()
 
 
 def upgrade():
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    schema = _trigram_schema(bind)
+    schema = _trigram_schema()
     if not schema:
         return
     for column in COLUMN_INDEXES:
@@ -46,10 +47,7 @@ def upgrade():
 
 
 def downgrade():
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    schema = _trigram_schema(bind)
+    schema = _trigram_schema()
     if not schema:
         return
     op.execute(sa.text("DROP INDEX IF EXISTS ix_product_search_trgm"))
