@@ -4,10 +4,11 @@ One Flask-Caching cache: in memory per worker by default (`SimpleCache`), shared
 through Redis when `CACHE_REDIS_URL` (or `REDIS_URL`) is set. Keys carry the
 *catalog version*, a token replaced whenever a commit changes a category, product,
 variant (price, stock, reservation) or the stock ledger, so the next request of
-this worker (of every worker, with Redis) renders afresh. Entries also expire
-after `CATALOG_CACHE_SECONDS` (5 s in memory, which bounds how stale a page can be in
-a worker that missed the change, since each worker has its own version; 300 s with
-Redis, where the version is shared and a change reaches every worker at once).
+this worker renders afresh (with Redis, every other worker within
+`CATALOG_VERSION_SECONDS`, 1 s). Entries also expire after `CATALOG_CACHE_SECONDS`
+(5 s in memory, which bounds how stale a page can be in a worker that missed the
+change, since each worker has its own version; 300 s with Redis, where the version
+is shared).
 Product pages are keyed by their own prices and stock as read on each request,
 so they are never stale, whatever the version.
 
