@@ -63,13 +63,14 @@ def _page_or_404(listing: service.ListingPage) -> None:
 
 @bp.get("/categories/<slug>")
 def category(slug):
-    categories = service.catalog_categories()
-    current = next((c for c in categories if c.slug == slug), None)
-    if current is None:
-        abort(404, description="We couldn't find that category.")
-    form, filters = _parse_listing()
-
+    # Everything is read inside render: a page in the cache was valid for this catalog
+    # version, so a hit needs no lookup, no form and no query. Bad input is never cached.
     def render(**markers):
+        categories = service.catalog_categories()
+        current = next((c for c in categories if c.slug == slug), None)
+        if current is None:
+            abort(404, description="We couldn't find that category.")
+        form, filters = _parse_listing()
         children = [c for c in categories if c.parent_id == current.id]
         parent = next((c for c in categories if c.id == current.parent_id), None)
         listing = service.list_products(
@@ -91,10 +92,10 @@ def search():
     query = (request.args.get("q") or "").strip()
     if len(query) > 100:
         abort(400, description="Search words must be 100 characters or fewer.")
-    form, filters = _parse_listing()
     terms = query.split()[:MAX_SEARCH_TERMS]
 
-    def render(**markers):
+    def render(**markers):  # reads the filters itself, as category() does
+        form, filters = _parse_listing()
         listing = None
         if terms:
             listing = service.list_products(filters, current_app.config["PRODUCTS_PER_PAGE"],
