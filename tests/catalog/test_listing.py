@@ -175,7 +175,7 @@ def test_search_matches_substrings_of_any_length_and_case(client, shelf, query, 
 
 def test_search_on_sqlite_reads_the_trigram_index(client, shelf, backend, count_statements):
     if backend != "sqlite":
-        pytest.skip("PostgreSQL searches through the pg_trgm indexes of migration 0004")
+        pytest.skip("PostgreSQL searches through the pg_trgm index of migration 0009")
     # when a customer searches for words of three or more letters
     with count_statements() as statements:
         response = client.get("/search?q=rack+ironforge")
