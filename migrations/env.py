@@ -3,7 +3,7 @@ from logging.config import fileConfig
 
 from flask import current_app
 
-from shop.database import include_in_schema_comparison
+from shop.catalog.search_index import include_in_schema_comparison
 
 from alembic import context
 

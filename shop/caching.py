@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.extensions["shop_caching"] = True
     app.extensions["shop_catalog_version"] = []  # [read at (monotonic), version] of this worker
+    app.extensions["shop_cache_shared"] = shared
     _watch_catalog_commits()
     _skip_rate_limit_bookkeeping_on_catalog_reads()
 
@@ -151,7 +152,7 @@ _local = SimpleCache(threshold=500)  # pages of 10-20 kB: under 10 MB per worker
 
 
 def _is_shared() -> bool:
-    return current_app.config.get("CACHE_TYPE") == "RedisCache"
+    return current_app.extensions["shop_cache_shared"]
 
 
 def _get(full_key: str, local: bool = True):

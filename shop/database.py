@@ -1,10 +1,8 @@
-"""Database plumbing shared by every area: UTC timestamps, connection settings, schema checks."""
+"""Database plumbing shared by every area: UTC timestamps and connection settings."""
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.types import TypeDecorator
-
-from shop.catalog.search_index import is_index_table
 
 
 def utcnow() -> datetime:
@@ -38,19 +36,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
-
-
-def include_in_schema_comparison(name, type_, parent_names) -> bool:
-    """Alembic's `include_name` hook: leave out what exists only in some databases.
-
-    The trigram search indexes (`ix_product_*_trgm`) are created by migration 0004 on
-    PostgreSQL when pg_trgm is available; the models do not describe them, so a schema
-    comparison must not ask to drop them. Nor the SQLite search index of migration 0008
-    (an FTS5 table and its shadow tables), which no model describes either.
-    """
-    if type_ == "table" and name and is_index_table(name):
-        return False  # the SQLite search index (shop/catalog/search_index.py) and its shadows
-    return not (type_ == "index" and name and name.endswith("_trgm"))
 
 
 def tune_connections(engine) -> None:

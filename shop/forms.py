@@ -30,8 +30,12 @@ def strip(value):
 class WholeNumberField(IntegerField):
     """An IntegerField whose parse error says what to type ("Enter a whole number, like 2.")."""
 
+    def __init__(self, *args, invalid_message="Enter a whole number, like 2.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a whole number, like 2.") from None
+            raise ValueError(self.invalid_message) from None

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from shop import create_app
-from shop.database import include_in_schema_comparison
+from shop.catalog.search_index import include_in_schema_comparison
 from shop.catalog import search_index, service
 from shop.catalog.models import Product
 from shop.extensions import db

@@ -1,12 +1,14 @@
 """Query-string forms for listing pages: every bad value gets a message naming its field."""
 from decimal import Decimal, InvalidOperation
 
-from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms import Form, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, Length, ValidationError
 
 from shop.catalog.service import SORTS
+from shop.forms import WholeNumberField
 
 MAX_PRICE_DOLLARS = Decimal("1000000")
+PAGE_MESSAGE = "Page must be a whole number from 1 to 10000."
 
 
 def dollars_to_cents(text: str) -> int:
@@ -49,8 +51,8 @@ class LenientBooleanField(StringField):
 class ListingForm(Form):
     """Filters, sort and page of a category or search page."""
 
-    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10_000,
-                        message="Page must be a whole number from 1 to 10000.")])
+    page = WholeNumberField("Page", invalid_message=PAGE_MESSAGE, validators=[
+        Optional(), NumberRange(min=1, max=10_000, message=PAGE_MESSAGE)])
     min_price = PriceField("Minimum price", validators=[Optional(), Length(max=20)])
     max_price = PriceField("Maximum price", validators=[Optional(), Length(max=20)])
     in_stock = LenientBooleanField("In stock only", validators=[Optional(), Length(max=10)])
@@ -68,8 +70,6 @@ class ListingForm(Form):
         messages = []
         for name, errors in self.errors.items():
             for error in errors:
-                if name == "page" and "valid integer" in error:
-                    error = "Page must be a whole number from 1 to 10000."
                 if name == "sort":
                     error = f"Sort by must be one of: {', '.join(SORTS)}."
                 label = getattr(self, name).label.text

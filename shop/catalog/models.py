@@ -2,7 +2,6 @@
 from sqlalchemy import CheckConstraint, Index, event
 
 from shop.catalog import search_index
-
 from shop.database import UTCDateTime, utcnow
 from shop.extensions import db
 

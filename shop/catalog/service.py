@@ -162,10 +162,10 @@ _SEARCH_COLUMNS = (_P.c.name, _P.c.brand, _P.c.short_description, _P.c.long_desc
 def _search_conditions(term_count: int, dialect: str) -> list:
     """Every term must appear in the name, brand or descriptions (case-insensitive).
 
-    A negative `term_count` says the terms are in the bound `search_index_query`,
+    `search_index.BY_INDEX` says the terms are in the bound `search_index_query`,
     answered by SQLite's trigram index (see `_search_shape`).
     """
-    if term_count < 0:
+    if term_count == search_index.BY_INDEX:
         return [_P.c.id.in_(search_index.matching_ids())]
     if dialect == "postgresql":  # one ILIKE per term on the text that migration 0009 indexes
         text = search_index.search_text(_P)
@@ -178,7 +178,7 @@ def _search_shape(terms: list[str], params: dict) -> int:
     """How the listing statement matches `terms`, setting their bound parameters.
 
     On SQLite, terms of three or more characters go to the trigram index as one query
-    (shape -1); otherwise, and on PostgreSQL (whose trigram index serves ILIKE), each
+    (shape BY_INDEX); otherwise, and on PostgreSQL (whose trigram index serves ILIKE), each
     term is a LIKE pattern (shape = number of terms).
     """
     params.update({f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)})
@@ -186,7 +186,7 @@ def _search_shape(terms: list[str], params: dict) -> int:
     if query is None:
         return len(terms)
     params["search_index_query"] = query
-    return -1
+    return search_index.BY_INDEX
 
 
 _SORT_ORDER = {
