@@ -9,8 +9,9 @@ this worker renders afresh (with Redis, every other worker within
 (5 s in memory, which bounds how stale a page can be in a worker that missed the
 change, since each worker has its own version; 300 s with Redis, where the version
 is shared).
-Product pages are keyed by their own prices and stock as read on each request,
-so they are never stale, whatever the version.
+Product pages are cached the same way; only their delivery promise, which counts
+down by the minute and depends on the visitor's destination, is written afresh on
+every response (the page's late part, see `serve_page`).
 
 The version is bumped by the session events below after any commit that touched
 those tables, through the ORM or `session.execute(update(...))`; code that changes
@@ -43,6 +44,7 @@ CATALOG_TABLES = frozenset({"category", "product", "variant", "stock_movement"})
 VERSION_KEY = "catalog-version"
 CART_COUNT_MARKER = "__shop_cart_count_0c1f__"
 CSRF_MARKER = "__shop_csrf_token_7ad2__"
+LATE_MARKER = "__shop_late_part_41e9__"
 _CART_SPAN = re.compile(r"\s*<span class=\"cart-count\"[^>]*>" + CART_COUNT_MARKER + "</span>")
 _WRITE_SQL = re.compile(r"^\s*(update|insert\s+into|delete\s+from)\s+\"?(\w+)", re.IGNORECASE)
 
@@ -66,7 +68,6 @@ def init_app(app: Flask) -> None:
     shared = config["CACHE_TYPE"] == "RedisCache"
     config.setdefault("CATALOG_CACHE_SECONDS",
                       int(os.environ.get("CATALOG_CACHE_SECONDS", "300" if shared else "5")))
-    config.setdefault("PRODUCT_PAGE_CACHE_SECONDS", 60)
     # In memory the version is this worker's own: nothing to remember between requests.
     config.setdefault("CATALOG_VERSION_SECONDS",
                       float(os.environ.get("CATALOG_VERSION_SECONDS", "1" if shared else "0")))
@@ -185,6 +186,22 @@ def remember(key, load: Callable, timeout: int | None = None):
     return value
 
 
+def worker_memo(name: str, key, compute: Callable, size: int = 20_000):
+    """`compute()`, remembered in this worker under `key` (hashable, naming every input).
+
+    For small pure results asked for again and again, too cheap to fetch from Redis. Each
+    memo holds `size` entries at most: when full it starts afresh, which suits keys that
+    carry the time (old ones are never asked for again).
+    """
+    memo = current_app.extensions.setdefault(f"shop_memo:{name}", {})
+    value = memo.get(key)
+    if value is None:
+        if len(memo) >= size:
+            memo.clear()
+        value = memo[key] = compute()
+    return value
+
+
 # --- noticing catalog changes -------------------------------------------------------------
 
 _watching = False
@@ -232,19 +249,22 @@ def _forget_changes(session) -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page cut around the visitor's cart count; `digest` names its content."""
+    """A rendered page cut around the visitor's cart count; `digest` names its content.
+
+    `data` is what the page's late part (see `serve_page`) is filled in from."""
     head: str
     cart_span: str
     tail: str
     digest: str
+    data: object = None
 
 
-def _cut(html: str) -> CachedPage | None:
+def _cut(html: str, data=None) -> CachedPage | None:
     match = _CART_SPAN.search(html)
     if match is None:  # the layout changed: serve uncached rather than guess
         return None
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
-    return CachedPage(html[:match.start()], match.group(0), html[match.end():], digest)
+    return CachedPage(html[:match.start()], match.group(0), html[match.end():], digest, data)
 
 
 def page_key(*parts) -> str:
@@ -253,31 +273,43 @@ def page_key(*parts) -> str:
 
 
 def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout: int,
-               with_csrf: bool = False, versioned: bool = True):
-    """Respond with the page cached under `key`, rendering it with `render` when missing.
+               with_csrf: bool = False, local: bool = True,
+               fill: Callable[[object], str] | None = None):
+    """Respond with the page cached under `key` (and the catalog version), rendering it with
+    `render` when missing.
 
     `render(**markers)` renders the template with `cart_count` and `csrf_token` set to
     the markers (or, for a page that must not be cached, to the visitor's values).
+    With `fill`, the page also has a late part, written on every response: `render` then
+    also gets a `late` marker and returns `(html, data)`, and `fill(data)` returns the
+    HTML that replaces the marker (the product page's delivery countdown, say).
+    `local`: also keep a copy in this worker (for pages asked for again and again).
     Responses carry an ETag (304 when it matches) and Cache-Control: public for
     visitors without cookies, private otherwise; never stored when flashes are pending.
     """
+    markers = {"late": LATE_MARKER} if fill else {}
     if session.get("_flashes"):
-        response = make_response(render(csrf_token=generate_csrf() if with_csrf else ""))
+        page = _rendered(render(csrf_token=generate_csrf() if with_csrf else "", **markers),
+                         fill)
+        response = make_response(page)
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    full_key = f"page:{catalog_version() if versioned else '-'}:{key}"
-    # Listings are few and asked for again and again: worth a copy in the worker. Product
-    # pages are many, each asked for now and then: Redis alone keeps them.
-    page = _get(full_key, local=versioned)
+    full_key = f"page:{catalog_version()}:{key}"
+    page = _get(full_key, local=local)
     if page is None:
-        page = _cut(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER))
+        rendered = render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER, **markers)
+        page = _cut(*rendered) if fill else _cut(rendered)
         if page is None:
-            return make_response(render(csrf_token=generate_csrf() if with_csrf else ""))
-        _set(full_key, page, timeout, local=versioned)
+            return make_response(_rendered(
+                render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
+        _set(full_key, page, timeout, local=local)
     csrf = generate_csrf() if with_csrf else ""
+    late = fill(page.data) if fill else ""
     etag = f"{page.digest}-{cart_count}"
     if with_csrf:  # the token differs per session: so does the page
         etag += "-" + hashlib.blake2b(session["csrf_token"].encode(), digest_size=6).hexdigest()
+    if fill:
+        etag += "-" + hashlib.blake2b(late.encode(), digest_size=6).hexdigest()
     if request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
@@ -285,6 +317,8 @@ def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout
                             if cart_count else "") + page.tail
         if with_csrf:
             body = body.replace(CSRF_MARKER, csrf)
+        if fill:
+            body = body.replace(LATE_MARKER, late)
         response = make_response(body)
     response.set_etag(etag, weak=True)
     anonymous = not request.cookies and not with_csrf
@@ -295,6 +329,9 @@ def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout
     return response
 
 
-def fingerprint(*values) -> str:
-    """A short stable digest of plain values (prices, stock), for cache keys."""
-    return hashlib.blake2b(repr(values).encode(), digest_size=10).hexdigest()
+def _rendered(rendered, fill) -> str:
+    """A page rendered for this visitor only, its late part filled in."""
+    if not fill:
+        return rendered
+    html, data = rendered
+    return html.replace(LATE_MARKER, fill(data))

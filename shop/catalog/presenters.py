@@ -1,5 +1,6 @@
 """Turn catalog values into what the product page shows (plain data for templates)."""
 import json
+from dataclasses import dataclass
 
 from flask import url_for
 
@@ -56,24 +57,49 @@ def ship_item(variant, name: str, quantity: int = 1) -> shipping.ShipItem:
                              variant.width_cm, variant.height_cm)
 
 
-def product_page_context(detail, selected, config, now, destination) -> dict:
-    """Everything product.html needs, computed once here rather than in the template."""
+@dataclass(frozen=True)
+class DeliveryInputs:
+    """What the product page's delivery promise is worked out from, kept with the cached page."""
+    item: shipping.ShipItem
+    unit_price_cents: int
+    sold_out: bool
+
+
+def product_page_context(detail, selected, config) -> dict:
+    """Everything product.html needs but the delivery promise, computed here rather than in
+    the template. The same for every visitor, so the page can be cached."""
     page_url = url_for("catalog.product", slug=detail.slug, _external=True)
     image_url = url_for("static", filename=detail.image_path, _external=True) \
         if detail.image_path else ""
     low_at = config.get("LOW_STOCK_LABEL_AT", 5)
+    stock = stock_state(selected.available, low_at) if selected else stock_state(0)
     return {
         "product": detail,
         "selected": selected,
         "variant_states": {v.sku: stock_state(v.available, low_at) for v in detail.variants},
-        "stock": stock_state(selected.available, low_at) if selected else stock_state(0),
+        "stock": stock,
         "canonical_url": page_url,
         "image_url": image_url,
         "json_ld": product_json_ld(detail, selected, page_url, image_url),
         "warranty_rows": warranty.warranty_table(product_warranty_terms(detail)),
-        "estimate": product_estimate(ship_item(selected, detail.name), selected.price_cents,
-                                     destination, now) if selected else None,
-        "destination_name": dict(shipping.countries_served()).get(destination.country,
-                                                                 destination.country),
         "financing": bool(selected) and selected.price_cents >= config["FINANCING_MIN_CENTS"],
+    }
+
+
+def delivery_inputs(detail, selected, sold_out: bool) -> DeliveryInputs | None:
+    if selected is None:
+        return None
+    return DeliveryInputs(ship_item(selected, detail.name), selected.price_cents, sold_out)
+
+
+def delivery_context(inputs: DeliveryInputs | None, destination: shipping.Destination,
+                     now) -> dict:
+    """What templates/catalog/_delivery.html needs: when one unit reaches `destination`."""
+    if inputs is None:
+        return {"estimate": None}
+    return {
+        "estimate": product_estimate(inputs.item, inputs.unit_price_cents, destination, now),
+        "sold_out": inputs.sold_out,
+        "destination_name": shipping.DEFAULT_SHIPPING_CONFIG.country_names.get(
+            destination.country, destination.country),
     }

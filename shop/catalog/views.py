@@ -2,17 +2,18 @@
 
 Home, category, search and product pages are served from the catalog cache
 (shop/caching.py): rendered once, shared by visitors, filled in with each
-visitor's cart count and CSRF token on the way out.
+visitor's cart count and CSRF token on the way out (and, on product pages, the
+delivery promise to the visitor's destination as of this minute).
 """
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    url_for)
+from markupsafe import Markup
 
 from shop import caching, clock
 from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
-from shop.catalog import service
+from shop.catalog import presenters, service
 from shop.catalog.forms import ListingForm
-from shop.catalog.presenters import product_page_context
 from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
@@ -109,32 +110,38 @@ def search():
 
 @bp.get("/products/<slug>")
 def product(slug):
-    detail = service.product_detail(slug)
-    if detail is None:
-        abort(404, description="We couldn't find that product.")
     sku = request.args.get("sku", "")
-    selected = next((v for v in detail.variants if v.sku == sku), None)
-    if selected is None and detail.variants:
-        in_stock = [v for v in detail.variants if v.available > 0]
-        selected = (in_stock or detail.variants)[0]
-    visitor = cart_cookie.read()
-    destination = cart_service.estimate_destination(visitor.country, visitor.region)
-    now = clock.now()
 
     def render(**markers):
-        return render_template(
-            "catalog/product.html",
-            **product_page_context(detail, selected, current_app.config, now, destination),
-            **markers)
-    # Keyed by everything just read (text, prices, stock) and the minute (delivery
-    # promises count down in minutes): a cached copy is never stale, so the key needs
-    # no catalog version and may live longer than a listing's.
-    key = caching.page_key(
-        "product", slug, selected.sku if selected else "", destination.country,
-        destination.region, now.strftime("%Y%m%d%H%M"), caching.fingerprint(detail))
-    return caching.serve_page(key, render, cart_count=visitor.count, with_csrf=True,
-                              versioned=False,
-                              timeout=current_app.config["PRODUCT_PAGE_CACHE_SECONDS"])
+        detail = service.product_detail(slug)
+        if detail is None:
+            abort(404, description="We couldn't find that product.")
+        selected = next((v for v in detail.variants if v.sku == sku), None)
+        if selected is None and detail.variants:
+            in_stock = [v for v in detail.variants if v.available > 0]
+            selected = (in_stock or detail.variants)[0]
+        context = presenters.product_page_context(detail, selected, current_app.config)
+        html = render_template("catalog/product.html", **context,
+                               delivery_block=Markup(markers.pop("late")), **markers)
+        return html, presenters.delivery_inputs(detail, selected, context["stock"].code == "out")
+
+    visitor = cart_cookie.read()
+
+    def delivery_block(inputs) -> str:
+        """The delivery promise for this visitor's destination, as of this minute.
+
+        Workers remember each promise for the minute it holds for. It is worked out for the
+        minute's last instant, so a countdown never promises more time than is left, and a
+        cut-off (on a whole minute) is never missed or crossed early."""
+        destination = cart_service.estimate_destination(visitor.country, visitor.region)
+        as_of = clock.now().replace(second=59, microsecond=999_999)
+        template = current_app.jinja_env.get_template("catalog/_delivery.html")
+        return caching.worker_memo("delivery", (inputs, destination, as_of), lambda: (
+            template.render(presenters.delivery_context(inputs, destination, as_of))))
+
+    return caching.serve_page(caching.page_key("product", slug, sku), render,
+                              fill=delivery_block, cart_count=visitor.count, with_csrf=True,
+                              local=False, timeout=_listing_seconds())
 
 
 @bp.get("/sitemap.xml")

@@ -199,3 +199,33 @@ def test_with_redis_a_worker_serves_a_listing_from_its_own_copy(app, client, sha
     rack.variants[0].price_cents = 45_000
     db.session.commit()
     assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
+
+
+def test_a_cached_product_page_needs_no_query(app, client, rack):
+    assert "$500.00" in client.get("/products/alpha-rack").get_data(as_text=True)
+    with counting_statements(db.engine) as statements:
+        html = client.get("/products/alpha-rack").get_data(as_text=True)
+    assert "$500.00" in html and "Only 1 left" in html
+    assert statements == []
+
+
+def test_the_delivery_countdown_moves_on_a_cached_product_page(app, client, rack):
+    from datetime import datetime, timezone
+    # Monday 23 Nov 2026, 10:39:30 in New York: 3 h 20 min 30 s before the 14:00 cut-off
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 15, 39, 30, tzinfo=timezone.utc)
+    first = client.get("/products/alpha-rack")
+    assert "Order within 3 h 20 min for dispatch today" in first.get_data(as_text=True)
+    # a quarter of an hour later (3 h 4 min 30 s left) the page comes from the cache, with
+    # the promise of now, rounded down as ever
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 15, 55, 30, tzinfo=timezone.utc)
+    with counting_statements(db.engine) as statements:
+        later = client.get("/products/alpha-rack", headers={"If-None-Match": first.headers["ETag"]})
+    assert statements == []
+    assert later.status_code == 200  # not 304: the page changed
+    assert "Order within 3 h 4 min for dispatch today" in later.get_data(as_text=True)
+    # in the cut-off's last minute it says "now", and past it, tomorrow's dispatch
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 18, 59, 58, tzinfo=timezone.utc)
+    assert "Order now for dispatch today" in client.get("/products/alpha-rack").get_data(as_text=True)
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 19, 0, 0, tzinfo=timezone.utc)
+    html = client.get("/products/alpha-rack").get_data(as_text=True)
+    assert "Dispatched Tue 24 Nov" in html and "__shop_" not in html

@@ -109,8 +109,9 @@ def test_robots_points_to_the_sitemap(client, app):
 
 def test_product_page_shows_the_delivery_estimate_at_a_pinned_time(app, client, dumbbell):
     from datetime import datetime, timezone
-    # given Monday 23 Nov 2026, 10:40 in New York (15:40 UTC): 3 h 20 min before the cut-off
-    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 15, 40, tzinfo=timezone.utc)
+    # given Monday 23 Nov 2026, 10:39:30 in New York (15:39:30 UTC): 3 h 20 min 30 s before
+    # the cut-off
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 15, 39, 30, tzinfo=timezone.utc)
     html = page(client, "/products/hex-dumbbell")
     # then the page promises dispatch today and standard-parcel transit (1 to 2 business days)
     assert "Order within 3 h 20 min for dispatch today; arrives Tue 24 Nov to Wed 25 Nov" in html
