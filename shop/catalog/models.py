@@ -77,9 +77,12 @@ class Product(db.Model):
 
 @event.listens_for(Product.__table__, "after_create")
 def _create_search_index(target, connection, **kw):
-    """Schemas built with create_all (tests) get the SQLite search index that migration 0008 makes."""
+    """Schemas built with create_all (tests) get the search index that migrations 0008 (SQLite)
+    and 0011 (PostgreSQL) make."""
     if connection.dialect.name == "sqlite":
         search_index.create_sqlite_index(connection)
+    elif connection.dialect.name == "postgresql":
+        search_index.add_pg_document(connection, search_index.trigram_schema(connection))
 
 
 @event.listens_for(Product.__table__, "before_drop")

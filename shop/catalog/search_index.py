@@ -1,4 +1,4 @@
-"""The search indexes of product text: FTS5 on SQLite, one pg_trgm index on PostgreSQL.
+"""The search indexes of product text: FTS5 on SQLite, a pg_trgm-indexed document on PostgreSQL.
 
 Search asks for every word anywhere in a product's name, brand or descriptions,
 case-insensitively. A LIKE '%word%' over every description reads the whole product
@@ -11,10 +11,16 @@ holds words of three or more characters; `index_query` answers None for shorter
 ones and the search falls back to LIKE. Migration 0008 creates it; schemas built
 with `create_all` (tests) get it from the `after_create` hook in catalog.models.
 
-PostgreSQL: migration 0009 indexes `search_text()`, the four columns joined by
-spaces, with gin_trgm_ops, so one ILIKE per word is one index scan. (Four indexes,
-one per column, were left unused: the planner priced their OR above a table scan.)
-The expression here and the index's must stay the same, or the index is not used.
+PostgreSQL: `product.search_document` (migration 0011) is a stored generated
+column, the four columns joined by spaces and lower-cased, indexed with
+gin_trgm_ops; search lower-cases each word and asks `search_document LIKE '%word%'`.
+The trigram index finds rare words at once. A common word ("set") matches most of
+the catalog whatever the index, and the check of each row is then what costs: on
+a column already lower-cased it is LIKE on stored text, five times cheaper than the
+ILIKE over the joined columns that 0009 indexed (66 ms to 13 ms for 10,000
+products). The column exists only on PostgreSQL: no model maps it, so the ORM
+never reads or writes it, and schemas built with `create_all` (tests) get it from
+the `after_create` hook in catalog.models.
 """
 import sqlalchemy as sa
 
@@ -65,11 +71,13 @@ def drop_sqlite_index(connection) -> None:
 def include_in_schema_comparison(name, type_, parent_names) -> bool:
     """Alembic's `include_name` hook: leave out the search indexes no model describes.
 
-    The pg_trgm index of migration 0009 (PostgreSQL, when pg_trgm is available) and
-    the FTS5 table of 0008 with its shadow tables (SQLite) exist only in some databases,
-    so a schema comparison must not ask to drop them.
+    The search document and its pg_trgm index (PostgreSQL) and the FTS5 table of 0008
+    with its shadow tables (SQLite) exist only in some databases, so a schema comparison
+    must not ask to drop them.
     """
     if type_ == "table" and name and (name == TABLE or name.startswith(TABLE + "_")):
+        return False
+    if type_ == "column" and name == PG_DOCUMENT:
         return False
     return not (type_ == "index" and name and name.endswith("_trgm"))
 
@@ -87,14 +95,32 @@ def matching_ids():
         sa.literal_column(TABLE).op("MATCH")(sa.bindparam("search_index_query")))
 
 
-def search_text(product_table):
-    """name || ' ' || brand || ' ' || short_description || ' ' || long_description."""
-    space = sa.literal_column("' '")
-    parts = [product_table.c[name] for name in COLUMNS]
-    text = parts[0]
-    for part in parts[1:]:
-        text = text.op("||")(space).op("||")(part)
-    return text
+# --- PostgreSQL ---------------------------------------------------------------------------
 
-
+PG_DOCUMENT = "search_document"
+PG_INDEX = "ix_product_search_trgm"
+# 0009's index, on the expression the document now stores (kept for its downgrade)
 PG_INDEX_EXPRESSION = " || ' ' || ".join(COLUMNS)
+
+
+def add_pg_document(connection, trigram_schema: str | None) -> None:
+    """Add the search document to `product`, and its trigram index if pg_trgm is installed
+    (in `trigram_schema`)."""
+    connection.execute(sa.text(
+        f"ALTER TABLE product ADD COLUMN {PG_DOCUMENT} text "
+        f"GENERATED ALWAYS AS (lower({PG_INDEX_EXPRESSION})) STORED"))
+    if trigram_schema:
+        connection.execute(sa.text(f"CREATE INDEX {PG_INDEX} ON product USING gin "
+                                   f"({PG_DOCUMENT} {trigram_schema}.gin_trgm_ops)"))
+
+
+def trigram_schema(connection) -> str | None:
+    """The schema pg_trgm is installed in, or None."""
+    return connection.execute(sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'")).scalar()
+
+
+def pg_document():
+    """product.search_document, for conditions (PostgreSQL only)."""
+    return sa.literal_column(f"product.{PG_DOCUMENT}", sa.Text)

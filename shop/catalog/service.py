@@ -167,9 +167,9 @@ def _search_conditions(term_count: int, dialect: str) -> list:
     """
     if term_count == search_index.BY_INDEX:
         return [_P.c.id.in_(search_index.matching_ids())]
-    if dialect == "postgresql":  # one ILIKE per term on the text that migration 0009 indexes
-        text = search_index.search_text(_P)
-        return [text.ilike(bindparam(f"term_{i}"), escape="/") for i in range(term_count)]
+    if dialect == "postgresql":  # one LIKE per (lower-cased) term on the indexed document
+        document = search_index.pg_document()
+        return [document.like(bindparam(f"term_{i}"), escape="/") for i in range(term_count)]
     return [or_(*(_text_match(col, bindparam(f"term_{i}"), dialect) for col in _SEARCH_COLUMNS))
             for i in range(term_count)]
 
@@ -178,7 +178,7 @@ def _search_shape(terms: list[str], params: dict) -> int:
     """How the listing statement matches `terms`, setting their bound parameters.
 
     On SQLite, terms of three or more characters go to the trigram index as one query
-    (shape BY_INDEX); otherwise, and on PostgreSQL (whose trigram index serves ILIKE), each
+    (shape BY_INDEX); otherwise, and on PostgreSQL (whose trigram index serves LIKE), each
     term is a LIKE pattern (shape = number of terms).
     """
     params.update({f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)})
