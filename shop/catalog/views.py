@@ -141,7 +141,7 @@ def product(slug):
 
     return caching.serve_page(caching.page_key("product", slug, sku), render,
                               fill=delivery_block, cart_count=visitor.count, with_csrf=True,
-                              local=False, timeout=_listing_seconds())
+                              timeout=_listing_seconds())
 
 
 @bp.get("/sitemap.xml")

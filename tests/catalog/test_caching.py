@@ -229,3 +229,26 @@ def test_the_delivery_countdown_moves_on_a_cached_product_page(app, client, rack
     app.config["FIXED_NOW"] = datetime(2026, 11, 23, 19, 0, 0, tzinfo=timezone.utc)
     html = client.get("/products/alpha-rack").get_data(as_text=True)
     assert "Dispatched Tue 24 Nov" in html and "__shop_" not in html
+
+
+def test_a_workers_copy_keeps_the_most_recently_used_entries_within_its_size(monkeypatch):
+    from shop.caching import WorkerCopy
+    clock = [0.0]
+    monkeypatch.setattr("shop.caching.time.monotonic", lambda: clock[0])
+    page = "<p>" + "Adjustable dumbbell, 5 to 50 lb. " * 300 + "</p>"  # 10 kB, compresses well
+    probe = WorkerCopy(max_bytes=10**6)
+    probe.set("x", page + "a", timeout=60)
+    one = probe.size
+    assert one < len(page) / 5
+    # room for two entries: a and b fit; reading a makes b the least recently used
+    copy = WorkerCopy(max_bytes=int(one * 2.5))
+    copy.set("a", page + "a", timeout=60)
+    copy.set("b", page + "b", timeout=60)
+    assert copy.get("a") == page + "a"
+    copy.set("c", page + "c", timeout=60)
+    assert copy.get("b") is None
+    assert copy.get("a") == page + "a" and copy.get("c") == page + "c"
+    assert copy.size <= copy.max_bytes
+    # and an entry is never served past its lifetime
+    clock[0] += 61
+    assert copy.get("a") is None and copy.size == one
