@@ -8,11 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, Variant
+from shop.database import utcnow
 from shop.extensions import db
 from shop.rules import delivery, shipping
 from shop.rules.estimates import PricedOption, priced_options
@@ -115,48 +116,73 @@ def get_or_create_cart(token: str | None) -> Cart:
     return cart
 
 
-def _sellable_variant(sku: str):
-    return db.session.execute(
-        select(Variant.id, Variant.price_cents, Variant.on_hand - Variant.reserved, Product.name)
-        .join(Product, Product.id == Variant.product_id)
-        .where(Variant.sku == sku, Product.status == "published")
-    ).first()
-
-
 def _check_quantity(quantity: int) -> None:
     if not isinstance(quantity, int) or quantity < 1 or quantity > MAX_QUANTITY:
         raise CartError(f"Quantity must be a whole number from 1 to {MAX_QUANTITY}.")
 
 
-def add_item(cart: Cart, sku: str, quantity: int) -> str:
-    """Add `quantity` of `sku`; returns a confirmation message or raises CartError."""
+@dataclass(frozen=True)
+class Added:
+    """What `add_item` did: the message for the customer and the cart's new unit count."""
+    message: str
+    count: int
+
+
+_CI = CartItem.__table__
+
+
+def _sellable_for_cart():
+    """The variant (published), with what the cart already holds of it and in all."""
+    held = (select(_CI.c.quantity).where(_CI.c.cart_id == bindparam("cart_id"),
+                                         _CI.c.variant_id == Variant.id)
+            .scalar_subquery())
+    in_cart = (select(func.coalesce(func.sum(_CI.c.quantity), 0))
+               .where(_CI.c.cart_id == bindparam("cart_id")).scalar_subquery())
+    return (select(Variant.id, Variant.price_cents, Variant.on_hand - Variant.reserved,
+                   Product.name, held, in_cart)
+            .join(Product, Product.id == Variant.product_id)
+            .where(Variant.sku == bindparam("sku"), Product.status == "published"))
+
+
+_SELLABLE_FOR_CART = _sellable_for_cart()
+
+
+def add_item(cart: Cart, sku: str, quantity: int) -> Added:
+    """Add `quantity` of `sku` (two statements); raises CartError with the reason if not.
+
+    The quantity is checked against what can still be sold; stock itself is held only
+    at checkout. A line changed by a concurrent request meanwhile is not overwritten:
+    the customer is asked to try again.
+    """
     _check_quantity(quantity)
-    row = _sellable_variant(sku)
+    row = db.session.execute(_SELLABLE_FOR_CART, {"sku": sku, "cart_id": cart.id}).first()
     if row is None:
         raise CartError("That product is not available.")
-    variant_id, price, available, name = row
-    existing = db.session.scalar(
-        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant_id))
-    wanted = quantity + (existing.quantity if existing else 0)
+    variant_id, price, available, name, held, in_cart = row
+    wanted = quantity + (held or 0)
     if available <= 0:
         raise CartError(f"Sorry, {name} is out of stock.")
     if wanted > available or wanted > MAX_QUANTITY:
         limit = min(available, MAX_QUANTITY)
         raise CartError(f"Only {limit} of {name} can be ordered"
-                        + (f"; you already have {existing.quantity} in your cart." if existing
-                           else "."))
-    if existing:
-        existing.quantity = wanted
-        existing.price_seen_cents = price
-    else:
-        db.session.add(CartItem(cart_id=cart.id, variant_id=variant_id, quantity=quantity,
-                                price_seen_cents=price))
+                        + (f"; you already have {held} in your cart." if held else "."))
     try:
-        db.session.commit()
-    except IntegrityError:  # the same item added twice at once: keep one line
+        if held:
+            changed = db.session.execute(
+                update(_CI).where(_CI.c.cart_id == cart.id, _CI.c.variant_id == variant_id,
+                                  _CI.c.quantity == held)
+                .values(quantity=wanted, price_seen_cents=price)).rowcount
+        else:
+            changed = db.session.execute(insert(_CI).values(
+                cart_id=cart.id, variant_id=variant_id, quantity=quantity,
+                price_seen_cents=price, added_at=utcnow())).rowcount
+    except IntegrityError:  # the same item added by another request at once
+        changed = 0
+    if not changed:  # keep what the other request wrote
         db.session.rollback()
-        raise CartError("Your cart changed while adding; please try again.") from None
-    return f"Added {quantity} \u00d7 {name} to your cart."
+        raise CartError("Your cart changed while adding; please try again.")
+    db.session.commit()
+    return Added(f"Added {quantity} \u00d7 {name} to your cart.", in_cart + quantity)
 
 
 def set_quantity(cart: Cart, variant_id: int, quantity: int) -> None:

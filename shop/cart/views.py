@@ -16,9 +16,11 @@ def _back_to(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-def _redirect_with_cookie(target: str, cart):
+def _redirect_with_cookie(target: str, cart, count: int | None = None):
+    """Redirect, refreshing the cart cookie (with `count` units, counted if not given)."""
     response = redirect(target, code=303)
-    return cookie.write(response, cart, service.count_items(cart.token))
+    return cookie.write(response, cart,
+                        service.count_items(cart.token) if count is None else count)
 
 
 @bp.get("")
@@ -50,12 +52,15 @@ def add():
         flash(first_error(form), "error")
         return redirect(_back_to(url_for("cart.view")), code=303)
     cart = service.get_or_create_cart(token)
+    # what the cookie needs, read now: the commit in add_item expires the loaded cart
+    owner = cookie.CartCookie(cart.token, 0, cart.country, cart.region)
     try:
-        flash(service.add_item(cart, form.sku.data, form.quantity.data), "success")
+        added = service.add_item(cart, form.sku.data, form.quantity.data)
     except service.CartError as error:
         flash(str(error), "error")
-        return _redirect_with_cookie(_back_to(url_for("cart.view")), cart)
-    return _redirect_with_cookie(url_for("cart.view"), cart)
+        return _redirect_with_cookie(_back_to(url_for("cart.view")), owner)
+    flash(added.message, "success")
+    return _redirect_with_cookie(url_for("cart.view"), owner, added.count)
 
 
 @bp.post("/update")

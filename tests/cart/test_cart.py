@@ -1,4 +1,5 @@
 """The cart through HTTP with CSRF on: add, change, remove, stock limits, prices, shipping."""
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -166,3 +167,20 @@ def test_header_count_costs_no_query(client, products, count_statements):
         html = client.get("/shipping").get_data(as_text=True)
     assert 'aria-label="2 items"' in html
     assert statements == []
+
+
+def test_adding_to_a_cart_takes_three_statements_and_counts_the_header(
+        client, products, count_statements):
+    add(client, "BAND")
+    token = csrf_token(client, "/products/loop-bands")
+    # when the customer adds two more of the same (a cart and a line exist)
+    with count_statements() as statements:
+        response = client.post("/cart/add", data={"sku": "BAND", "quantity": 2,
+                                                  "csrf_token": token})
+    # then: find the cart, read the variant with the line and the cart's count, update
+    assert response.status_code == 303
+    assert len(statements) == 3, statements
+    assert cart_quantities() == {"BAND": 3}
+    # and the header of the next page says 3, from the cookie
+    html = client.get("/categories/gear").get_data(as_text=True)
+    assert re.search(r'class="cart-count"[^>]*>3</span>', html)
