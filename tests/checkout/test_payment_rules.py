@@ -165,3 +165,16 @@ def test_concurrent_fulfilment_of_one_payment_sells_once(app, backend, standin):
     assert ledger == variant.on_hand
     assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)
                              .where(OutgoingEmail.kind == "order_confirmation")) == 1
+
+
+def test_a_worker_keeps_one_stripe_client_per_stripe_settings(app):
+    from shop.checkout.views import stripe_client
+    app.config.update(STRIPE_SECRET_KEY="sk_test_one", STRIPE_API_BASE="http://127.0.0.1:9")
+    with app.app_context():
+        first = stripe_client()
+        # the same client (and its open HTTP connection) serves the next request
+        assert stripe_client() is first
+        # and new settings (another key or API address) get a new client
+        app.config["STRIPE_API_BASE"] = "http://127.0.0.1:10"
+        second = stripe_client()
+    assert second is not first and second.api_base == "http://127.0.0.1:10"
