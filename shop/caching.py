@@ -80,22 +80,26 @@ def init_app(app: Flask) -> None:
     app.extensions["shop_catalog_version"] = []  # [read at (monotonic), version] of this worker
     app.extensions["shop_cache_shared"] = shared
     _watch_catalog_commits()
-    _skip_rate_limit_bookkeeping_on_catalog_reads()
+    _skip_rate_limit_bookkeeping_on_catalog_reads(app)
 
 
-_filter_registered = False
+def _skip_rate_limit_bookkeeping_on_catalog_reads(app: Flask) -> None:
+    """Catalog GETs carry no rate limit: let them skip Flask-Limiter's per-request work.
 
-
-def _skip_rate_limit_bookkeeping_on_catalog_reads() -> None:
-    """Catalog GETs carry no rate limit: let Flask-Limiter skip its per-request work for them.
-
-    Only while no app-wide limit (RATELIMIT_DEFAULT / RATELIMIT_APPLICATION) is set,
-    so a limit added later still applies to them.
+    Its before-request check resolves and filters every limit even for a request that
+    has none: 40-80 us of a 300 us cached page (measured in-process). The check is
+    wrapped to return at once for catalog reads, only while no app-wide limit
+    (RATELIMIT_DEFAULT / RATELIMIT_APPLICATION) is set, so a limit added later still
+    applies to them. If the hook is not found (another Flask-Limiter), nothing changes.
     """
-    global _filter_registered
-    if not _filter_registered:
-        limiter.request_filter(_is_unlimited_catalog_read)
-        _filter_registered = True
+    hooks = app.before_request_funcs.get(None, [])
+    for index, hook in enumerate(hooks):
+        if getattr(hook, "__self__", None) is limiter and \
+                getattr(hook, "__name__", "") == "_check_request_limit":
+            def check_unless_catalog_read(_check=hook):
+                return None if _is_unlimited_catalog_read() else _check()
+            hooks[index] = check_unless_catalog_read
+            return
 
 
 def _is_unlimited_catalog_read() -> bool:

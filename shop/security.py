@@ -40,9 +40,21 @@ def content_security_policy(config) -> str:
     ])
 
 
+def security_headers(config) -> list[tuple[str, str]]:
+    headers = [
+        ("Content-Security-Policy", content_security_policy(config)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if config.get("ENV_NAME") == "production":
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
 def register(app: Flask) -> None:
-    csp = content_security_policy(app.config)
-    production = app.config.get("ENV_NAME") == "production"
+    defaults = security_headers(app.config)
 
     @app.before_request
     def refuse_unstorable_input():
@@ -51,7 +63,8 @@ def register(app: Flask) -> None:
                 for value in (request.view_args or {}).values()):
             abort(404)
         fields = _fields_with_nul(request.args)
-        if request.blueprint != "admin":  # back-office forms say it at the field (NO_NUL)
+        # (a GET carries no form; back-office forms say it at the field, NO_NUL)
+        if request.method != "GET" and request.blueprint != "admin":
             fields += _fields_with_nul(request.form)
         if fields:
             return render_template("errors/nul_input.html", fields=fields), 400
@@ -59,14 +72,11 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def set_security_headers(response):
+        """Each default header, unless the view set its own (one pass over the headers)."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([(name, value) for name, value in defaults
+                        if name.lower() not in present])
         return response
 
 

@@ -1,4 +1,6 @@
 """Rate limits on order lookup and checkout answer with a friendly 429 page."""
+import pytest
+
 from shop.extensions import limiter
 from tests.factories import make_product
 from tests.helpers import csrf_token
@@ -24,3 +26,24 @@ def test_checkout_posts_are_rate_limited(app, client):
     token = csrf_token(client, "/checkout")
     statuses = [client.post("/checkout", data={"csrf_token": token}).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
+
+
+def test_catalog_pages_skip_the_limiter_while_no_app_wide_limit_is_set(app, client):
+    make_product(slug="rack", variants=[{"sku": "RACK"}])
+    limiter.reset()
+    assert [client.get("/products/rack").status_code for _ in range(30)] == [200] * 30
+
+
+@pytest.fixture
+def forget_app_wide_limits():
+    yield
+    # Flask-Limiter keeps default limits on its (module-wide) object: later apps must not
+    limiter.limit_manager.set_default_limits([])
+
+
+@pytest.mark.parametrize("app_settings", [{"RATELIMIT_DEFAULT": "3 per minute"}])
+def test_an_app_wide_limit_still_applies_to_catalog_pages(app, client, forget_app_wide_limits):
+    make_product(slug="rack", variants=[{"sku": "RACK"}])
+    limiter.reset()
+    statuses = [client.get("/products/rack").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
