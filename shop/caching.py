@@ -21,6 +21,7 @@ A cached page is shared by every visitor, so what differs per visitor (the heade
 cart count, the add-to-cart CSRF token) is rendered as a marker and filled in on
 the way out. Pages with flash messages are never cached.
 """
+import functools
 import hashlib
 import os
 import pickle
@@ -86,20 +87,34 @@ def init_app(app: Flask) -> None:
 def _skip_rate_limit_bookkeeping_on_catalog_reads(app: Flask) -> None:
     """Catalog GETs carry no rate limit: let them skip Flask-Limiter's per-request work.
 
-    Its before-request check resolves and filters every limit even for a request that
-    has none: 40-80 us of a 300 us cached page (measured in-process). The check is
-    wrapped to return at once for catalog reads, only while no app-wide limit
-    (RATELIMIT_DEFAULT / RATELIMIT_APPLICATION) is set, so a limit added later still
-    applies to them. If the hook is not found (another Flask-Limiter), nothing changes.
+    Its three hooks (check before the view, headers after it, and the context's release)
+    resolve limits and build a context even for a request that has none: about a fifth
+    of a cached page (measured in-process). Each is wrapped to return at once for
+    catalog reads, only while no app-wide limit (RATELIMIT_DEFAULT /
+    RATELIMIT_APPLICATION) is set, so a limit added later still applies to them.
+    A hook that is not found (another Flask-Limiter) is left as it is.
     """
-    hooks = app.before_request_funcs.get(None, [])
-    for index, hook in enumerate(hooks):
-        if getattr(hook, "__self__", None) is limiter and \
-                getattr(hook, "__name__", "") == "_check_request_limit":
-            def check_unless_catalog_read(_check=hook):
-                return None if _is_unlimited_catalog_read() else _check()
-            hooks[index] = check_unless_catalog_read
-            return
+    def is_limiter_hook(hook, name: str) -> bool:
+        if isinstance(hook, functools.partial):  # after_request: partial(method, limiter)
+            return hook.args[:1] == (limiter,) and hook.func.__name__ == name
+        return getattr(hook, "__self__", None) is limiter and hook.__name__ == name
+
+    for hooks, name, skipped in (
+            (app.before_request_funcs, "_check_request_limit", lambda: None),
+            (app.after_request_funcs, "__inject_headers", lambda response: response),
+            (app.teardown_request_funcs, "__release_context", lambda error=None: None)):
+        chain = hooks.get(None, [])
+        for index, hook in enumerate(chain):
+            if is_limiter_hook(hook, name):
+                chain[index] = _unless_catalog_read(hook, skipped)
+                break
+
+
+def _unless_catalog_read(hook: Callable, skipped: Callable) -> Callable:
+    @functools.wraps(hook)
+    def run(*args, **kwargs):
+        return (skipped if _is_unlimited_catalog_read() else hook)(*args, **kwargs)
+    return run
 
 
 def _is_unlimited_catalog_read() -> bool:
