@@ -3,9 +3,10 @@
 Statements are built once per shape and run with bound parameters, so SQLAlchemy
 compiles each once per process; they select only the columns a page shows.
 """
+import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, exists, func, or_, select
+from sqlalchemy import bindparam, case, distinct, exists, func, or_, select
 
 from shop import caching
 from shop.catalog import search_index
@@ -285,6 +286,55 @@ def _listing_statement(shape: tuple, dialect: str):
     )
 
 
+def _search_statement(shape: tuple, dialect: str):
+    """A page of search results and its brand facet in one statement.
+
+    For the shapes without price or stock conditions (those need the variant summary
+    of every match, see `_listing_statement`). The products matching the words are found
+    once, in the materialised `matches`, which serves both the page (ordered and cut,
+    with its total) and the brands, listed whatever brand is picked so that every brand
+    of the results stays on offer. Search reads the text index once instead of twice:
+    for a common word, which matches most of the catalog, that is most of the cost.
+    """
+    by_category, term_count, brand, _, _, _, sort = shape
+    scope = [_P.c.status == "published", _has_variants()]
+    if by_category:
+        scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
+    scope.extend(_search_conditions(term_count, dialect))
+    name_hit = case((_text_match(_P.c.name, bindparam("term_0"), dialect), 0), else_=1)
+    matches = (select(_P.c.id, _P.c.brand, _P.c.featured, _P.c.name, _P.c.created_at,
+                      name_hit.label("name_hit"))
+               .where(*scope).cte("matches").prefix_with("MATERIALIZED"))
+
+    def order(c):
+        return {"name": [c.name, c.id], "newest": [c.created_at.desc(), c.id.desc()]}.get(
+            sort, [c.name_hit, c.featured.desc(), c.name, c.id])
+
+    m = matches.c
+    page = select(m.id, m.name, m.featured, m.created_at, m.name_hit,
+                  func.count().over().label("total"))
+    if brand:
+        page = page.where(m.brand == bindparam("brand"))
+    page = (page.order_by(*order(m)).limit(bindparam("limit")).offset(bindparam("offset"))
+            .subquery("page"))
+    aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
+    brands = select(aggregate(distinct(m.brand))).where(m.brand != "").scalar_subquery()
+    return (
+        select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS, page.c.total, brands.label("brands"))
+        .select_from(page.join(_P, _P.c.id == page.c.id)
+                     .join(_V, _V.c.product_id == page.c.id))
+        .group_by(*_CARD_COLUMNS, page.c.total, *page.c)
+        .order_by(*order(page.c))
+    )
+
+
+def _brand_list(value) -> list[str]:
+    """The brands column of `_search_statement`: JSON text (SQLite) or a list (PostgreSQL)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return sorted(value or [])
+
+
 def _brands_statement(by_category: bool, term_count: int, dialect: str):
     scope = [_P.c.status == "published", _P.c.brand != ""]
     if by_category:
@@ -307,6 +357,15 @@ def _statement(kind: str, shape: tuple, build):
     return stmt
 
 
+def _in_one_statement(shape: tuple, terms: list[str]) -> bool:
+    """Whether a listing's page and brands come from `_search_statement`: searches without
+    price or stock conditions, on the databases whose JSON aggregate it uses."""
+    _, _, _, min_price, max_price, in_stock, sort = shape
+    return bool(terms) and not (min_price or max_price or in_stock
+                                or sort in ("price_asc", "price_desc")) \
+        and db.engine.dialect.name in ("sqlite", "postgresql")
+
+
 def list_products(
     filters: ListingFilters,
     per_page: int,
@@ -317,7 +376,8 @@ def list_products(
 
     Two queries whatever the page size: the page (with its total through a window
     function) and the brands available under the same scope (cached: brands change
-    only when products do).
+    only when products do). Most searches take one: `_search_statement`, since their
+    brands, one list per search, are seldom in the cache.
     """
     terms = terms or []
     sort = filters.sort if filters.sort in SORTS else "featured"
@@ -336,7 +396,11 @@ def list_products(
         params["max_price"] = filters.max_price_cents
     params["limit"], params["offset"] = per_page, (filters.page - 1) * per_page
 
-    rows = db.session.execute(_statement("listing", shape, _listing_statement), params).all()
+    if _in_one_statement(shape, terms):
+        rows = db.session.execute(_statement("search", shape, _search_statement), params).all()
+    else:
+        rows = db.session.execute(_statement("listing", shape, _listing_statement),
+                                  params).all()
     total = rows[0].total if rows else 0
     items = [ProductCard(*row[:12]) for row in rows]
 
@@ -348,8 +412,11 @@ def list_products(
         stmt = _statement("brands", brand_shape, _brands_statement)
         return list(db.session.execute(stmt, brand_params).scalars())
 
-    brands = caching.remember(("brands", brand_shape, repr(sorted(brand_params.items()))),
-                              load_brands)
+    if rows and _in_one_statement(shape, terms):
+        brands = _brand_list(rows[0].brands)
+    else:
+        brands = caching.remember(("brands", brand_shape, repr(sorted(brand_params.items()))),
+                                  load_brands)
     return ListingPage(items=items, total=total, page=filters.page, per_page=per_page,
                        brands=brands)
 

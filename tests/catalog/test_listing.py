@@ -185,3 +185,26 @@ def test_search_reads_the_text_index_not_the_descriptions(client, shelf, backend
     listing = [s for s in statements if index in s]
     assert listing and not any("long_description LIKE" in s or "long_description ILIKE" in s
                                for s in statements)
+
+
+def brands_offered(response) -> list[str]:
+    select = re.search(r'<select[^>]*name="brand".*?</select>', response.get_data(as_text=True), re.S)
+    return re.findall(r'<option value="([^"]+)"', select.group(0)) if select else []
+
+
+@pytest.mark.parametrize("query, names, brands", [
+    ("q=rack", ["Alpha Rack", "Bravo Rack", "Charlie Rack"], ["Ironforge", "Northline"]),
+    ("q=rack&brand=Northline", ["Bravo Rack"], ["Ironforge", "Northline"]),  # all still offered
+    ("q=rack&sort=name&page=1", ["Alpha Rack", "Bravo Rack", "Charlie Rack"],
+     ["Ironforge", "Northline"]),
+    ("q=rack&brand=Nobody", [], ["Ironforge", "Northline"]),
+])
+def test_a_search_reads_its_page_and_brands_in_one_statement(client, shelf, count_statements,
+                                                             query, names, brands):
+    with count_statements() as statements:
+        response = client.get(f"/search?{query}")
+    assert sorted(names_on(response)) == names
+    assert brands_offered(response) == brands
+    listing = [s for s in statements if "FROM product" in s]
+    # a page with results carries its brands; an empty one asks for them on their own
+    assert len(listing) == (1 if names else 2), listing
