@@ -27,10 +27,12 @@ import os
 import pickle
 import re
 import secrets
+import threading
 import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from flask import (Flask, current_app, g, has_app_context, make_response, request, session)
@@ -106,14 +108,15 @@ def _skip_rate_limit_bookkeeping_on_catalog_reads(app: Flask) -> None:
         chain = hooks.get(None, [])
         for index, hook in enumerate(chain):
             if is_limiter_hook(hook, name):
-                chain[index] = _unless_catalog_read(hook, skipped)
+                chain[index] = _unless_catalog_read(hook, skipped, name.strip("_"))
                 break
 
 
-def _unless_catalog_read(hook: Callable, skipped: Callable) -> Callable:
-    @functools.wraps(hook)
+def _unless_catalog_read(hook: Callable, skipped: Callable, name: str) -> Callable:
     def run(*args, **kwargs):
         return (skipped if _is_unlimited_catalog_read() else hook)(*args, **kwargs)
+    run.__name__ = run.__qualname__ = f"{name}_unless_catalog_read"
+    run.__wrapped__ = hook
     return run
 
 
@@ -181,26 +184,29 @@ class WorkerCopy:
         self.max_bytes = max_bytes
         self.size = 0
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()  # for threaded servers (flask run, gthread workers)
 
     def get(self, key: str):
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if entry[0] < time.monotonic():
-            self._drop(key)
-            return None
-        self._entries.move_to_end(key)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
         return pickle.loads(zlib.decompress(entry[1]))
 
     def set(self, key: str, value, timeout: float) -> None:
         blob = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
         if len(blob) > self.max_bytes:
             return
-        self._drop(key)
-        self._entries[key] = (time.monotonic() + timeout, blob)
-        self.size += len(blob)
-        while self.size > self.max_bytes:
-            self._drop(next(iter(self._entries)))
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (time.monotonic() + timeout, blob)
+            self.size += len(blob)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
 
     def _drop(self, key: str) -> None:
         entry = self._entries.pop(key, None)
@@ -237,7 +243,7 @@ def remember(key, load: Callable, timeout: int | None = None):
     """`load()`, kept under `key` for this catalog version (and `timeout` seconds at most)."""
     if "shop_caching" not in current_app.extensions:
         return load()
-    full_key = f"data:{catalog_version()}:{key}"
+    full_key = f"data:{_code_stamp()}:{catalog_version()}:{key}"
     value = _get(full_key)
     if value is None:
         value = load()
@@ -245,18 +251,20 @@ def remember(key, load: Callable, timeout: int | None = None):
     return value
 
 
-def worker_memo(name: str, key, compute: Callable, size: int = 20_000):
+def worker_memo(name: str, key, compute: Callable, generation=None, size: int = 20_000):
     """`compute()`, remembered in this worker under `key` (hashable, naming every input).
 
-    For small pure results asked for again and again, too cheap to fetch from Redis. Each
-    memo holds `size` entries at most: when full it starts afresh, which suits keys that
-    carry the time (old ones are never asked for again).
+    For small pure results asked for again and again, too cheap to fetch from Redis.
+    `generation` (the minute, say) is what the results hold for: a new one drops every
+    result of the last. Each memo holds `size` entries at most, and starts afresh when full.
     """
-    memo = current_app.extensions.setdefault(f"shop_memo:{name}", {})
+    memos = current_app.extensions.setdefault("shop_memos", {})
+    kept = memos.get(name)
+    if kept is None or kept[0] != generation or len(kept[1]) >= size:
+        kept = memos[name] = (generation, {})
+    memo = kept[1]
     value = memo.get(key)
     if value is None:
-        if len(memo) >= size:
-            memo.clear()
         value = memo[key] = compute()
     return value
 
@@ -307,6 +315,15 @@ def _forget_changes(session) -> None:
 # --- whole pages --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Rendered:
+    """What a page's `render` returns when it has more to say than its HTML."""
+    html: str
+    data: object = None  # what `fill` writes the page's late part from
+    keep: bool = True  # False: serve it but do not store it (it answers input no other
+    #                    visitor is likely to send, an unknown ?sku= say)
+
+
+@dataclass(frozen=True)
 class CachedPage:
     """A rendered page cut around the visitor's cart count; `digest` names its content.
 
@@ -331,36 +348,38 @@ def page_key(*parts) -> str:
     return ":".join([request.scheme, request.host, *map(str, parts)])
 
 
-def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout: int,
-               with_csrf: bool = False,
+def serve_page(key: str, render: Callable[..., "str | Rendered"], *, cart_count: int,
+               timeout: int, with_csrf: bool = False,
                fill: Callable[[object], str] | None = None):
     """Respond with the page cached under `key` (and the catalog version), rendering it with
     `render` when missing.
 
     `render(**markers)` renders the template with `cart_count` and `csrf_token` set to
-    the markers (or, for a page that must not be cached, to the visitor's values).
+    the markers (or, for a page that must not be cached, to the visitor's values), and
+    returns its HTML or a `Rendered`.
     With `fill`, the page also has a late part, written on every response: `render` then
-    also gets a `late` marker and returns `(html, data)`, and `fill(data)` returns the
-    HTML that replaces the marker (the product page's delivery countdown, say).
+    also gets a `late` marker, and `fill(Rendered.data)` returns the HTML that replaces
+    the marker (the product page's delivery countdown, say).
     Responses carry an ETag (304 when it matches) and Cache-Control: public for
     visitors without cookies, private otherwise; never stored when flashes are pending.
     """
     markers = {"late": LATE_MARKER} if fill else {}
     if session.get("_flashes"):
-        page = _rendered(render(csrf_token=generate_csrf() if with_csrf else "", **markers),
-                         fill)
-        response = make_response(page)
+        response = make_response(_for_this_visitor(
+            render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    full_key = f"page:{catalog_version()}:{key}"
+    full_key = f"page:{_code_stamp()}:{catalog_version()}:{key}"
     page = _get(full_key)
     if page is None:
-        rendered = render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER, **markers)
-        page = _cut(*rendered) if fill else _cut(rendered)
+        rendered = _as_rendered(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER,
+                                       **markers))
+        page = _cut(rendered.html, rendered.data)
         if page is None:
-            return make_response(_rendered(
+            return make_response(_for_this_visitor(
                 render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
-        _set(full_key, page, timeout)
+        if rendered.keep:
+            _set(full_key, page, timeout)
     csrf = generate_csrf() if with_csrf else ""
     late = fill(page.data) if fill else ""
     etag = f"{page.digest}-{cart_count}"
@@ -387,9 +406,28 @@ def serve_page(key: str, render: Callable[..., str], *, cart_count: int, timeout
     return response
 
 
-def _rendered(rendered, fill) -> str:
+def _as_rendered(rendered) -> Rendered:
+    return rendered if isinstance(rendered, Rendered) else Rendered(rendered)
+
+
+def _for_this_visitor(rendered, fill) -> str:
     """A page rendered for this visitor only, its late part filled in."""
-    if not fill:
-        return rendered
-    html, data = rendered
-    return html.replace(LATE_MARKER, fill(data))
+    rendered = _as_rendered(rendered)
+    return rendered.html.replace(LATE_MARKER, fill(rendered.data)) if fill else rendered.html
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """A digest of the shop's code and templates, part of every cache key.
+
+    Entries in Redis outlive a deploy; what they hold (pickled pages and their data) was
+    made by the code of their time. With the stamp in the key, new code never reads them.
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in (root, root.parent / "templates"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".txt", ".xml"):
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

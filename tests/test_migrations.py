@@ -89,3 +89,29 @@ def test_search_is_served_by_the_migrated_text_index(empty_database_url, backend
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_search_migrations_step_down_and_up_keeping_search_working(empty_database_url, backend):
+    # given a migrated database with a product, stepped back to before the search document
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        make_product(name="Olympic Bar", long_description="Knurled sleeves.")
+        db.session.commit()
+        downgrade(revision="0010")
+        inspector = sa.inspect(db.engine)
+        assert "search_document" not in {c["name"] for c in inspector.get_columns("product")}
+        if backend == "postgresql":  # 0009's index is back, on the joined columns
+            definition = db.session.execute(sa.text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_product_search_trgm' "
+                "AND schemaname = current_schema()")
+            ).scalar()
+            assert definition is None or "long_description" in definition
+        db.session.remove()
+        # when it is upgraded again, then search finds the product through the document
+        upgrade()
+        filters = service.ListingFilters(None, None, False, "", "featured", 1)
+        found = service.list_products(filters, 24, terms=["KNURLED"])
+        assert [p.name for p in found.items] == ["Olympic Bar"]
+        db.session.remove()
+        db.engine.dispose()

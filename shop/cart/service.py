@@ -148,7 +148,8 @@ _SELLABLE_FOR_CART = _sellable_for_cart()
 
 
 def add_item(cart: Cart, sku: str, quantity: int) -> Added:
-    """Add `quantity` of `sku` (two statements); raises CartError with the reason if not.
+    """Add `quantity` of `sku` in two statements (a read, then an insert or an update);
+    raises CartError with the reason if not.
 
     The quantity is checked against what can still be sold; stock itself is held only
     at checkout. A line changed by a concurrent request meanwhile is not overwritten:

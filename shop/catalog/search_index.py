@@ -99,7 +99,8 @@ def matching_ids():
 
 PG_DOCUMENT = "search_document"
 PG_INDEX = "ix_product_search_trgm"
-# 0009's index, on the expression the document now stores (kept for its downgrade)
+# The searchable columns joined by spaces: the document stores it lower-cased (0011 wrote
+# the same expression out; 0009 indexed it as it is)
 PG_INDEX_EXPRESSION = " || ' ' || ".join(COLUMNS)
 
 

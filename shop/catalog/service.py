@@ -329,18 +329,20 @@ def _search_statement(shape: tuple, dialect: str):
 
 
 def _brand_list(value) -> list[str]:
-    """The brands column of `_search_statement`: JSON text (SQLite) or a list (PostgreSQL)."""
+    """Brands in the order the filter offers them (alphabetical, whatever the case), from a
+    list or `_search_statement`'s column: JSON text (SQLite) or a list (PostgreSQL)."""
     if isinstance(value, str):
         value = json.loads(value)
-    return sorted(value or [])
+    return sorted(value or [], key=lambda brand: (brand.casefold(), brand))
 
 
 def _brands_statement(by_category: bool, term_count: int, dialect: str):
-    scope = [_P.c.status == "published", _P.c.brand != ""]
+    """The brands of the listed products (those with variants), as `_search_statement`."""
+    scope = [_P.c.status == "published", _P.c.brand != "", _has_variants()]
     if by_category:
         scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
     scope.extend(_search_conditions(term_count, dialect))
-    return select(_P.c.brand).distinct().where(*scope).order_by(_P.c.brand)
+    return select(_P.c.brand).distinct().where(*scope)
 
 
 _statements: dict = {}
@@ -410,7 +412,7 @@ def list_products(
 
     def load_brands():
         stmt = _statement("brands", brand_shape, _brands_statement)
-        return list(db.session.execute(stmt, brand_params).scalars())
+        return _brand_list(list(db.session.execute(stmt, brand_params).scalars()))
 
     if rows and _in_one_statement(shape, terms):
         brands = _brand_list(rows[0].brands)

@@ -117,13 +117,16 @@ def product(slug):
         if detail is None:
             abort(404, description="We couldn't find that product.")
         selected = next((v for v in detail.variants if v.sku == sku), None)
+        known_sku = selected is not None or not sku
         if selected is None and detail.variants:
             in_stock = [v for v in detail.variants if v.available > 0]
             selected = (in_stock or detail.variants)[0]
         context = presenters.product_page_context(detail, selected, current_app.config)
         html = render_template("catalog/product.html", **context,
                                delivery_block=Markup(markers.pop("late")), **markers)
-        return html, presenters.delivery_inputs(detail, selected, context["stock"].code == "out")
+        # an unknown ?sku= gets the default variant, but no cache entry of its own
+        return caching.Rendered(html, keep=known_sku, data=presenters.delivery_inputs(
+            detail, selected, context["stock"].code == "out"))
 
     visitor = cart_cookie.read()
 
@@ -136,8 +139,9 @@ def product(slug):
         destination = cart_service.estimate_destination(visitor.country, visitor.region)
         as_of = clock.now().replace(second=59, microsecond=999_999)
         template = current_app.jinja_env.get_template("catalog/_delivery.html")
-        return caching.worker_memo("delivery", (inputs, destination, as_of), lambda: (
-            template.render(presenters.delivery_context(inputs, destination, as_of))))
+        return caching.worker_memo("delivery", (inputs, destination), lambda: (
+            template.render(presenters.delivery_context(inputs, destination, as_of))),
+            generation=as_of)
 
     return caching.serve_page(caching.page_key("product", slug, sku), render,
                               fill=delivery_block, cart_count=visitor.count, with_csrf=True,

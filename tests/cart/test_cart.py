@@ -184,3 +184,29 @@ def test_adding_to_a_cart_takes_three_statements_and_counts_the_header(
     # and the header of the next page says 3, from the cookie
     html = client.get("/categories/gear").get_data(as_text=True)
     assert re.search(r'class="cart-count"[^>]*>3</span>', html)
+
+
+def test_a_line_changed_by_another_request_meanwhile_is_not_overwritten(client, products):
+    import sqlalchemy as sa
+    add(client, "BAND")
+    token = csrf_token(client, "/products/loop-bands")
+
+    # another tab sets the line to 4 between this request's read and its write
+    done = []
+
+    def other_tab(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE cart_item") and not done:
+            done.append(True)
+            with db.engine.connect() as other:
+                other.execute(sa.update(CartItem).values(quantity=4))
+                other.commit()
+    sa.event.listen(db.engine, "before_cursor_execute", other_tab)
+    try:
+        response = client.post("/cart/add", follow_redirects=True, data={
+            "sku": "BAND", "quantity": 1, "csrf_token": token})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", other_tab)
+    assert done
+    assert "Your cart changed while adding; please try again." in flashes(response)
+    db.session.expire_all()
+    assert cart_quantities() == {"BAND": 4}

@@ -223,6 +223,10 @@ def test_the_delivery_countdown_moves_on_a_cached_product_page(app, client, rack
     assert statements == []
     assert later.status_code == 200  # not 304: the page changed
     assert "Order within 3 h 4 min for dispatch today" in later.get_data(as_text=True)
+    # on the minute exactly it counts from the minute's end: never more time than is left
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 16, 0, 0, tzinfo=timezone.utc)
+    assert "Order within 2 h 59 min for dispatch today" in \
+        client.get("/products/alpha-rack").get_data(as_text=True)
     # in the cut-off's last minute it says "now", and past it, tomorrow's dispatch
     app.config["FIXED_NOW"] = datetime(2026, 11, 23, 18, 59, 58, tzinfo=timezone.utc)
     assert "Order now for dispatch today" in client.get("/products/alpha-rack").get_data(as_text=True)
@@ -252,3 +256,16 @@ def test_a_workers_copy_keeps_the_most_recently_used_entries_within_its_size(mon
     # and an entry is never served past its lifetime
     clock[0] += 61
     assert copy.get("a") is None and copy.size == one
+
+
+def test_an_unknown_sku_gets_the_default_variant_but_no_cache_entry(app, client, rack):
+    for _ in range(2):
+        response = client.get("/products/alpha-rack?sku=NOPE")
+        assert response.status_code == 200 and "SKU RK-A" in response.get_data(as_text=True)
+    with counting_statements(db.engine) as statements:
+        client.get("/products/alpha-rack?sku=NOPE")
+    assert statements  # rendered afresh each time: odd query strings cannot fill the cache
+    client.get("/products/alpha-rack?sku=RK-A")
+    with counting_statements(db.engine) as statements:
+        client.get("/products/alpha-rack?sku=RK-A")
+    assert statements == []
