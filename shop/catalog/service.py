@@ -190,12 +190,21 @@ def _search_shape(terms: list[str], params: dict) -> int:
     return search_index.BY_INDEX
 
 
-_SORT_ORDER = {
-    "price_asc": lambda s: [s.c.price_from.asc(), s.c.name],
-    "price_desc": lambda s: [s.c.price_from.desc(), s.c.name],
-    "name": lambda s: [s.c.name, s.c.id],
-    "newest": lambda s: [s.c.created_at.desc(), s.c.id.desc()],
-}
+def _needs_summary(shape: tuple) -> bool:
+    """Whether a listing filters or sorts on prices or stock, which need every match's
+    variant summary (otherwise only the page's products are summed)."""
+    _, _, _, min_price, max_price, in_stock, sort = shape
+    return bool(min_price or max_price or in_stock or sort in ("price_asc", "price_desc"))
+
+
+def _page_order(c, sort: str, name_hit=None) -> list:
+    """The order of a page of products by columns `c` (a table's or a subquery's), for the
+    sorts that need no prices; `name_hit` (searches) puts name matches first in "featured"."""
+    if sort == "name":
+        return [c.name, c.id]
+    if sort == "newest":
+        return [c.created_at.desc(), c.id.desc()]
+    return ([] if name_hit is None else [name_hit]) + [c.featured.desc(), c.name, c.id]
 
 
 def _listing_statement(shape: tuple, dialect: str):
@@ -215,32 +224,18 @@ def _listing_statement(shape: tuple, dialect: str):
     name_hit = None
     if term_count and sort == "featured":
         name_hit = case((_text_match(_P.c.name, bindparam("term_0"), dialect), 0), else_=1)
-    needs_summary = min_price or max_price or in_stock or sort in ("price_asc", "price_desc")
 
-    if not needs_summary:
+    if not _needs_summary(shape):
         # only the sort's own columns: scope and order then come from ix_product_listing
         keys = {"name": [_P.c.name], "newest": [_P.c.created_at]}.get(
             sort, [_P.c.featured, _P.c.name])
         if name_hit is not None:
             keys.append(name_hit.label("name_hit"))
         page = (select(_P.c.id, *keys, func.count().over().label("total"))
-                .where(*scope, _has_variants()))
-        inner_order = {"name": [_P.c.name, _P.c.id],
-                       "newest": [_P.c.created_at.desc(), _P.c.id.desc()]}.get(sort)
-        if inner_order is None:
-            inner_order = [_P.c.featured.desc(), _P.c.name, _P.c.id]
-            if name_hit is not None:
-                inner_order.insert(0, name_hit)
-        page = (page.order_by(*inner_order).limit(bindparam("limit"))
+                .where(*scope, _has_variants())
+                .order_by(*_page_order(_P.c, sort, name_hit)).limit(bindparam("limit"))
                 .offset(bindparam("offset")).subquery("page"))
-        if sort == "name":
-            outer_order = [page.c.name, page.c.id]
-        elif sort == "newest":
-            outer_order = [page.c.created_at.desc(), page.c.id.desc()]
-        else:
-            outer_order = [page.c.featured.desc(), page.c.name, page.c.id]
-            if name_hit is not None:
-                outer_order.insert(0, page.c.name_hit)
+        outer_order = _page_order(page.c, sort, None if name_hit is None else page.c.name_hit)
         return (
             select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS, page.c.total)
             .select_from(page.join(_P, _P.c.id == page.c.id)
@@ -306,17 +301,13 @@ def _search_statement(shape: tuple, dialect: str):
                       name_hit.label("name_hit"))
                .where(*scope).cte("matches").prefix_with("MATERIALIZED"))
 
-    def order(c):
-        return {"name": [c.name, c.id], "newest": [c.created_at.desc(), c.id.desc()]}.get(
-            sort, [c.name_hit, c.featured.desc(), c.name, c.id])
-
     m = matches.c
     page = select(m.id, m.name, m.featured, m.created_at, m.name_hit,
                   func.count().over().label("total"))
     if brand:
         page = page.where(m.brand == bindparam("brand"))
-    page = (page.order_by(*order(m)).limit(bindparam("limit")).offset(bindparam("offset"))
-            .subquery("page"))
+    page = (page.order_by(*_page_order(m, sort, m.name_hit)).limit(bindparam("limit"))
+            .offset(bindparam("offset")).subquery("page"))
     aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
     brands = select(aggregate(distinct(m.brand))).where(m.brand != "").scalar_subquery()
     return (
@@ -324,7 +315,7 @@ def _search_statement(shape: tuple, dialect: str):
         .select_from(page.join(_P, _P.c.id == page.c.id)
                      .join(_V, _V.c.product_id == page.c.id))
         .group_by(*_CARD_COLUMNS, page.c.total, *page.c)
-        .order_by(*order(page.c))
+        .order_by(*_page_order(page.c, sort, page.c.name_hit))
     )
 
 
@@ -362,9 +353,7 @@ def _statement(kind: str, shape: tuple, build):
 def _in_one_statement(shape: tuple, terms: list[str]) -> bool:
     """Whether a listing's page and brands come from `_search_statement`: searches without
     price or stock conditions, on the databases whose JSON aggregate it uses."""
-    _, _, _, min_price, max_price, in_stock, sort = shape
-    return bool(terms) and not (min_price or max_price or in_stock
-                                or sort in ("price_asc", "price_desc")) \
+    return bool(terms) and not _needs_summary(shape) \
         and db.engine.dialect.name in ("sqlite", "postgresql")
 
 
@@ -398,7 +387,8 @@ def list_products(
         params["max_price"] = filters.max_price_cents
     params["limit"], params["offset"] = per_page, (filters.page - 1) * per_page
 
-    if _in_one_statement(shape, terms):
+    one_statement = _in_one_statement(shape, terms)
+    if one_statement:
         rows = db.session.execute(_statement("search", shape, _search_statement), params).all()
     else:
         rows = db.session.execute(_statement("listing", shape, _listing_statement),
@@ -414,7 +404,7 @@ def list_products(
         stmt = _statement("brands", brand_shape, _brands_statement)
         return _brand_list(list(db.session.execute(stmt, brand_params).scalars()))
 
-    if rows and _in_one_statement(shape, terms):
+    if rows and one_statement:
         brands = _brand_list(rows[0].brands)
     else:
         brands = caching.remember(("brands", brand_shape, repr(sorted(brand_params.items()))),
