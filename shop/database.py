@@ -54,3 +54,18 @@ def tune_connections(engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()  # a session-level SET, kept when later transactions roll back
+
+
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring what `session` has loaded, so reading it back costs no query.
+
+    For a request that goes on to use what it has just written itself (checkout: the new
+    order's number, lines and total on the way to Stripe). A row that someone else may
+    change in the meantime must be read afresh instead; the next ordinary commit expires
+    everything as usual.
+    """
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

@@ -122,33 +122,49 @@ def _check_quantity(quantity: int) -> None:
 
 
 @dataclass(frozen=True)
+class CartKey:
+    """Which cart a request works on: what the cart cookie is written from."""
+    id: int
+    token: str
+    country: str = "US"
+    region: str = ""
+
+
+@dataclass(frozen=True)
 class Added:
-    """What `add_item` did: the message for the customer and the cart's new unit count."""
+    """What `add_to_cart` did: the message for the customer, the cart's new unit count, and
+    the cart (new if the visitor had none)."""
     message: str
     count: int
+    cart: CartKey
 
 
 _CI = CartItem.__table__
+_CART = Cart.__table__
 
 
 def _sellable_for_cart():
-    """The variant (published), with what the cart already holds of it and in all."""
-    held = (select(_CI.c.quantity).where(_CI.c.cart_id == bindparam("cart_id"),
+    """The variant (published), the visitor's cart if it exists, and what that cart already
+    holds of the variant and in all."""
+    held = (select(_CI.c.quantity).where(_CI.c.cart_id == _CART.c.id,
                                          _CI.c.variant_id == Variant.id)
             .scalar_subquery())
     in_cart = (select(func.coalesce(func.sum(_CI.c.quantity), 0))
-               .where(_CI.c.cart_id == bindparam("cart_id")).scalar_subquery())
+               .where(_CI.c.cart_id == _CART.c.id).scalar_subquery())
     return (select(Variant.id, Variant.price_cents, Variant.on_hand - Variant.reserved,
-                   Product.name, held, in_cart)
+                   Product.name, held, in_cart, _CART.c.id, _CART.c.country, _CART.c.region)
+            .select_from(Variant)
             .join(Product, Product.id == Variant.product_id)
+            .outerjoin(_CART, _CART.c.token == bindparam("token"))
             .where(Variant.sku == bindparam("sku"), Product.status == "published"))
 
 
 _SELLABLE_FOR_CART = _sellable_for_cart()
 
 
-def add_item(cart: Cart, sku: str, quantity: int) -> Added:
-    """Add `quantity` of `sku` in two statements (a read, then an insert or an update);
+def add_to_cart(token: str | None, sku: str, quantity: int) -> Added:
+    """Add `quantity` of `sku` to the cart of `token` (a new cart if there is none) in two
+    statements, a read then an insert or an update (three with a new cart), and one commit;
     raises CartError with the reason if not.
 
     The quantity is checked against what can still be sold; stock itself is held only
@@ -156,10 +172,10 @@ def add_item(cart: Cart, sku: str, quantity: int) -> Added:
     the customer is asked to try again.
     """
     _check_quantity(quantity)
-    row = db.session.execute(_SELLABLE_FOR_CART, {"sku": sku, "cart_id": cart.id}).first()
+    row = db.session.execute(_SELLABLE_FOR_CART, {"sku": sku, "token": token}).first()
     if row is None:
         raise CartError("That product is not available.")
-    variant_id, price, available, name, held, in_cart = row
+    variant_id, price, available, name, held, in_cart, cart_id, country, region = row
     wanted = quantity + (held or 0)
     if available <= 0:
         raise CartError(f"Sorry, {name} is out of stock.")
@@ -167,15 +183,21 @@ def add_item(cart: Cart, sku: str, quantity: int) -> Added:
         limit = min(available, MAX_QUANTITY)
         raise CartError(f"Only {limit} of {name} can be ordered"
                         + (f"; you already have {held} in your cart." if held else "."))
+    if cart_id is None:
+        token, country, region = new_token(), "US", ""
+        now = utcnow()
+        cart_id = db.session.execute(insert(_CART).values(
+            token=token, country=country, region=region, created_at=now, updated_at=now)
+        ).inserted_primary_key[0]
     try:
         if held:
             changed = db.session.execute(
-                update(_CI).where(_CI.c.cart_id == cart.id, _CI.c.variant_id == variant_id,
+                update(_CI).where(_CI.c.cart_id == cart_id, _CI.c.variant_id == variant_id,
                                   _CI.c.quantity == held)
                 .values(quantity=wanted, price_seen_cents=price)).rowcount
         else:
             changed = db.session.execute(insert(_CI).values(
-                cart_id=cart.id, variant_id=variant_id, quantity=quantity,
+                cart_id=cart_id, variant_id=variant_id, quantity=quantity,
                 price_seen_cents=price, added_at=utcnow())).rowcount
     except IntegrityError:  # the same item added by another request at once
         changed = 0
@@ -183,7 +205,8 @@ def add_item(cart: Cart, sku: str, quantity: int) -> Added:
         db.session.rollback()
         raise CartError("Your cart changed while adding; please try again.")
     db.session.commit()
-    return Added(f"Added {quantity} \u00d7 {name} to your cart.", in_cart + quantity)
+    return Added(f"Added {quantity} \u00d7 {name} to your cart.", in_cart + quantity,
+                 CartKey(cart_id, token, country, region))
 
 
 def set_quantity(cart: Cart, variant_id: int, quantity: int) -> None:

@@ -47,20 +47,16 @@ def view():
 @bp.post("/add")
 def add():
     form = AddToCartForm()
-    token = cookie.read().token
     if not form.validate():
         flash(first_error(form), "error")
         return redirect(_back_to(url_for("cart.view")), code=303)
-    cart = service.get_or_create_cart(token)
-    # what the cookie needs, read now: the commit in add_item expires the loaded cart
-    owner = cookie.CartCookie(cart.token, 0, cart.country, cart.region)
     try:
-        added = service.add_item(cart, form.sku.data, form.quantity.data)
-    except service.CartError as error:
+        added = service.add_to_cart(cookie.read().token, form.sku.data, form.quantity.data)
+    except service.CartError as error:  # the cart is as it was, and so is its cookie
         flash(str(error), "error")
-        return _redirect_with_cookie(_back_to(url_for("cart.view")), owner)
+        return redirect(_back_to(url_for("cart.view")), code=303)
     flash(added.message, "success")
-    return _redirect_with_cookie(url_for("cart.view"), owner, added.count)
+    return _redirect_with_cookie(url_for("cart.view"), added.cart, added.count)
 
 
 @bp.post("/update")

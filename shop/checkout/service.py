@@ -8,11 +8,12 @@ cancelled and its reservation released, so nothing is left hanging.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.cart import service as cart_service
 from shop.catalog.models import Category, Product, Variant
-from shop.database import utcnow
+from shop.database import commit_keeping_loaded, utcnow
 from shop.extensions import db
 from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine
@@ -66,9 +67,15 @@ def _terms(kind: str, overrides: dict) -> list[dict]:
 def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
                 shipping_config=shipping.DEFAULT_SHIPPING_CONFIG,
                 delivery_config=delivery.DEFAULT_DELIVERY_CONFIG,
-                return_policy=returns.DEFAULT_RETURN_POLICY) -> Order:
-    """Create the order and reserve its stock in one transaction, or raise CheckoutError."""
-    lines = cart_service.cart_lines(cart_id)
+                return_policy=returns.DEFAULT_RETURN_POLICY,
+                lines: list[cart_service.CartLine] | None = None) -> Order:
+    """Create the order and reserve its stock in one transaction, or raise CheckoutError.
+
+    `lines` are the cart's lines if the caller has just read them (prices and stock come
+    from that read; the reservation itself is a conditional update either way).
+    The order is returned still loaded: reading it costs no query.
+    """
+    lines = cart_service.cart_lines(cart_id) if lines is None else lines
     if not lines:
         raise CheckoutError("Your cart is empty.")
     destination = shipping.Destination(details.country, details.region)
@@ -113,7 +120,7 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
         for line in lines:
             orders.reserve_line(line.variant_id, line.quantity, line.name)
         orders.record_status(order, "pending_payment", actor="customer")
-        db.session.commit()
+        commit_keeping_loaded(db.session())
     except orders.OutOfStock as error:
         db.session.rollback()
         raise CheckoutError(str(error)) from None
@@ -152,8 +159,7 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
     exactly as long as the customer can still pay.
     """
     expires_at = utcnow() + timedelta(minutes=SESSION_MINUTES)
-    order.reservation_expires_at = max(order.reservation_expires_at, expires_at)
-    db.session.commit()
+    _write_order(order, reservation_expires_at=max(order.reservation_expires_at, expires_at))
     try:
         session = client.create_checkout_session(
             order_ref=order.number, line_items=payment_line_items(order),
@@ -167,9 +173,20 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
         cancel_unpaid(order, note="Payment provider could not be reached")
         raise CheckoutError("We couldn't reach our payment provider, so nothing was charged and "
                             "your items were released. Please try again in a minute.") from None
-    order.stripe_session_id = session.id
-    db.session.commit()
+    _write_order(order, stripe_session_id=session.id)
     return session.url
+
+
+def _write_order(order: Order, **values) -> None:
+    """Set and commit columns of the order being paid for, which stays loaded.
+
+    An UPDATE of those columns alone, with the loaded order given the same values as
+    committed ones, so the commit has no objects to compare for changes."""
+    db.session.execute(update(Order).where(Order.id == order.id).values(**values),
+                       execution_options={"synchronize_session": False})
+    for name, value in values.items():
+        set_committed_value(order, name, value)
+    commit_keeping_loaded(db.session())
 
 
 def cancel_unpaid(order: Order, note: str, status: str = "cancelled", actor: str = "system") -> bool:

@@ -27,8 +27,7 @@ def stripe_client() -> gateway.StripeClient:
     return kept[1]
 
 
-def _summary_for(form: CheckoutForm, cart):
-    lines = cart_service.cart_lines(cart.id)
+def _summary_for(form: CheckoutForm, cart, lines):
     country = form.country.data or cart.country
     region = (form.region.data or cart.region or "").upper()
     return cart_service.summarise(lines, cart_service.estimate_destination(country, region),
@@ -39,16 +38,18 @@ def _summary_for(form: CheckoutForm, cart):
 @limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
 def checkout():
     cart = cart_service.find_cart(cookie.read().token)
-    if cart is None or not cart_service.cart_lines(cart.id):
+    if cart is not None:
+        service.sweep_expired(clock.now())  # stock of lapsed checkouts is back on sale
+    lines = cart_service.cart_lines(cart.id) if cart is not None else []
+    if not lines:
         flash("Your cart is empty.", "error")
         return redirect(url_for("cart.view"))
-    service.sweep_expired(clock.now())
     form = CheckoutForm(country=cart.country, region=cart.region)
-    summary = _summary_for(form, cart)
+    summary = _summary_for(form, cart, lines)
     form.shipping_method.choices = [(o.option.method, o.option.label) for o in summary.options]
     if request.method == "POST" and form.validate():
         try:
-            order = service.place_order(cart.id, _details(form), clock.now())
+            order = service.place_order(cart.id, _details(form), clock.now(), lines=lines)
             url = service.start_payment(
                 order, stripe_client(),
                 success_url=url_for("checkout.success", _external=True)

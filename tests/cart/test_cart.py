@@ -3,9 +3,9 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from shop.cart.models import CartItem
+from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Variant
 from shop.extensions import db
 from tests.factories import make_category, make_product
@@ -169,7 +169,7 @@ def test_header_count_costs_no_query(client, products, count_statements):
     assert statements == []
 
 
-def test_adding_to_a_cart_takes_three_statements_and_counts_the_header(
+def test_adding_to_a_cart_takes_two_statements_and_counts_the_header(
         client, products, count_statements):
     add(client, "BAND")
     token = csrf_token(client, "/products/loop-bands")
@@ -177,13 +177,38 @@ def test_adding_to_a_cart_takes_three_statements_and_counts_the_header(
     with count_statements() as statements:
         response = client.post("/cart/add", data={"sku": "BAND", "quantity": 2,
                                                   "csrf_token": token})
-    # then: find the cart, read the variant with the line and the cart's count, update
+    # then: read the variant with the cart, its line and its count; update the line
     assert response.status_code == 303
-    assert len(statements) == 3, statements
+    assert len(statements) == 2, statements
     assert cart_quantities() == {"BAND": 3}
     # and the header of the next page says 3, from the cookie
     html = client.get("/categories/gear").get_data(as_text=True)
     assert re.search(r'class="cart-count"[^>]*>3</span>', html)
+
+
+def test_a_first_add_makes_the_cart_and_its_line_in_three_statements(
+        client, products, count_statements):
+    token = csrf_token(client, "/products/loop-bands")
+    with count_statements() as statements:
+        response = client.post("/cart/add", data={"sku": "BAND", "quantity": 2,
+                                                  "csrf_token": token})
+    # then: the read (no cart yet), the new cart, its line; the cookie names that cart
+    assert response.status_code == 303
+    assert len(statements) == 3, statements
+    assert cart_quantities() == {"BAND": 2}
+    assert db.session.scalar(select(func.count()).select_from(Cart)) == 1
+    assert 'aria-label="2 items"' in client.get("/shipping").get_data(as_text=True)
+    assert "Loop Bands" in client.get("/cart").get_data(as_text=True)
+
+
+def test_a_refused_first_add_makes_no_cart(client, products):
+    token = csrf_token(client, "/products/loop-bands")
+    response = client.post("/cart/add", data={"sku": "NOPE", "quantity": 1,
+                                              "csrf_token": token})
+    assert response.status_code == 303
+    assert "That product is not available." in flashes(client.get("/cart"))
+    assert db.session.scalar(select(func.count()).select_from(Cart)) == 0
+    assert client.get_cookie("cart") is None
 
 
 def test_a_line_changed_by_another_request_meanwhile_is_not_overwritten(client, products):

@@ -1,5 +1,6 @@
 """The whole purchase against the local Stripe stand-in: pay, decline, expire, replay, tamper."""
 import re
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -59,6 +60,31 @@ def test_checkout_creates_a_pending_order_and_reserves_stock(client, wired, stoc
     session = stripe_get(wired, f"/v1/checkout/sessions/{session_id}")
     assert session["amount_total"] == 6_590
     assert session["metadata"]["order_number"] == order.number
+
+
+def test_a_checkout_reads_the_cart_once_and_never_reads_its_new_order_back(
+        client, wired, stock, count_statements):
+    add_to_cart(client, "BAND", 2)
+    data = {**ADDRESS, "csrf_token": csrf_token(client, "/checkout")}
+    # when the customer submits the checkout form
+    with count_statements() as statements:
+        response = client.post("/checkout", data=data)
+    assert response.status_code == 303, flashes(response)
+    # then the cart's lines are read once, and the order just written (its number, lines and
+    # total go to Stripe) is not read back after any of its commits
+    cart_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")
+                  and "cart_item" in s]
+    order_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")
+                   and ("FROM shop_order" in s and "reservation_expires_at <" not in s
+                        or "FROM order_line" in s)]
+    assert len(cart_reads) == 1, cart_reads
+    assert order_reads == []
+    assert len(statements) <= 10, statements
+    # and what was written is all there: held stock, the Stripe session, the 31-minute hold
+    order = db.session.scalar(select(Order))
+    assert order.stripe_session_id == urlparse(response.headers["Location"]).path.rsplit("/")[-1]
+    assert variant("BAND").reserved == 2
+    assert order.reservation_expires_at > order.created_at + timedelta(minutes=30)
 
 
 def test_paying_fulfils_once_and_emails_a_confirmation(client, wired, stock, smtp_server):
