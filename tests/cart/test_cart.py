@@ -33,6 +33,16 @@ def add(client, sku, quantity=1):
                        follow_redirects=True)
 
 
+def add_counting(client, count_statements, sku, quantity):
+    """Add to the cart (the CSRF token fetched first); the response and the statements of
+    the POST alone."""
+    token = csrf_token(client, "/products/loop-bands")
+    with count_statements() as statements:
+        response = client.post("/cart/add", data={"sku": sku, "quantity": quantity,
+                                                  "csrf_token": token})
+    return response, statements
+
+
 def cart_quantities():
     return {sku: qty for sku, qty in db.session.execute(
         select(Variant.sku, CartItem.quantity).join(Variant, Variant.id == CartItem.variant_id))}
@@ -172,11 +182,8 @@ def test_header_count_costs_no_query(client, products, count_statements):
 def test_adding_to_a_cart_takes_two_statements_and_counts_the_header(
         client, products, count_statements):
     add(client, "BAND")
-    token = csrf_token(client, "/products/loop-bands")
     # when the customer adds two more of the same (a cart and a line exist)
-    with count_statements() as statements:
-        response = client.post("/cart/add", data={"sku": "BAND", "quantity": 2,
-                                                  "csrf_token": token})
+    response, statements = add_counting(client, count_statements, "BAND", 2)
     # then: read the variant with the cart, its line and its count; update the line
     assert response.status_code == 303
     assert len(statements) == 2, statements
@@ -188,10 +195,7 @@ def test_adding_to_a_cart_takes_two_statements_and_counts_the_header(
 
 def test_a_first_add_makes_the_cart_and_its_line_in_three_statements(
         client, products, count_statements):
-    token = csrf_token(client, "/products/loop-bands")
-    with count_statements() as statements:
-        response = client.post("/cart/add", data={"sku": "BAND", "quantity": 2,
-                                                  "csrf_token": token})
+    response, statements = add_counting(client, count_statements, "BAND", 2)
     # then: the read (no cart yet), the new cart, its line; the cookie names that cart
     assert response.status_code == 303
     assert len(statements) == 3, statements
