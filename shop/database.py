@@ -59,10 +59,11 @@ def tune_connections(engine) -> None:
 def commit_keeping_loaded(session) -> None:
     """Commit without expiring what `session` has loaded, so reading it back costs no query.
 
-    For a request that goes on to use what it has just written itself (checkout: the new
-    order's number, lines and total on the way to Stripe). A row that someone else may
-    change in the meantime must be read afresh instead; the next ordinary commit expires
-    everything as usual.
+    Every object in the session stays as it was loaded, not only the rows just written,
+    until the next ordinary commit or rollback expires everything as usual. So use it only
+    where the request goes on to read what it has just written itself (checkout: the new
+    order's number, lines and total on the way to Stripe); a row that someone else may
+    have changed meanwhile must be read afresh.
     """
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:

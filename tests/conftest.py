@@ -103,6 +103,12 @@ def app(backend, tmp_path, app_settings):
         # request gets a fresh `g`, so give each test request one too.
         g.__dict__.clear()
 
+    @app.teardown_request
+    def nothing_kept_loaded_for_the_next_request(exc):
+        # Likewise the session: in production every request starts with nothing loaded,
+        # even after a commit that kept its objects (`commit_keeping_loaded`).
+        db.session.expire_all()
+
     with app.app_context():
         if backend == "sqlite":
             db.create_all()

@@ -126,8 +126,8 @@ class CartKey:
     """Which cart a request works on: what the cart cookie is written from."""
     id: int
     token: str
-    country: str = "US"
-    region: str = ""
+    country: str
+    region: str
 
 
 @dataclass(frozen=True)

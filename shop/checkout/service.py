@@ -71,9 +71,10 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
                 lines: list[cart_service.CartLine] | None = None) -> Order:
     """Create the order and reserve its stock in one transaction, or raise CheckoutError.
 
-    `lines` are the cart's lines if the caller has just read them (prices and stock come
-    from that read; the reservation itself is a conditional update either way).
-    The order is returned still loaded: reading it costs no query.
+    `lines` are the lines of cart `cart_id` if the caller has just read them in this
+    request (prices and stock come from that read; the reservation itself is a conditional
+    update either way). The order is returned still loaded, and so is everything else in
+    the session (see `commit_keeping_loaded`): reading the order costs no query.
     """
     lines = cart_service.cart_lines(cart_id) if lines is None else lines
     if not lines:
@@ -180,8 +181,8 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
 def _write_order(order: Order, **values) -> None:
     """Set and commit columns of the order being paid for, which stays loaded.
 
-    An UPDATE of those columns alone, with the loaded order given the same values as
-    committed ones, so the commit has no objects to compare for changes."""
+    An UPDATE of those columns alone; the loaded order is given the same values as its
+    committed state, so nothing reads the order again after the commit."""
     db.session.execute(update(Order).where(Order.id == order.id).values(**values),
                        execution_options={"synchronize_session": False})
     for name, value in values.items():

@@ -38,9 +38,10 @@ def _summary_for(form: CheckoutForm, cart, lines):
 @limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
 def checkout():
     cart = cart_service.find_cart(cookie.read().token)
+    lines = []
     if cart is not None:
         service.sweep_expired(clock.now())  # stock of lapsed checkouts is back on sale
-    lines = cart_service.cart_lines(cart.id) if cart is not None else []
+        lines = cart_service.cart_lines(cart.id)
     if not lines:
         flash("Your cart is empty.", "error")
         return redirect(url_for("cart.view"))

@@ -81,6 +81,7 @@ def test_a_checkout_reads_the_cart_once_and_never_reads_its_new_order_back(
     assert order_reads == []
     assert len(statements) <= 10, statements
     # and what was written is all there: held stock, the Stripe session, the 31-minute hold
+    db.session.expire_all()  # read the rows, not what the request kept loaded
     order = db.session.scalar(select(Order))
     assert order.stripe_session_id == urlparse(response.headers["Location"]).path.rsplit("/")[-1]
     assert variant("BAND").reserved == 2
