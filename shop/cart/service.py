@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, Variant
-from shop.database import utcnow
 from shop.extensions import db
 from shop.rules import delivery, shipping
 from shop.rules.estimates import PricedOption, priced_options
@@ -160,6 +159,14 @@ def _sellable_for_cart():
 
 
 _SELLABLE_FOR_CART = _sellable_for_cart()
+# the writes of an add, built once like the read; a new cart takes the model's defaults
+_NEW_CART = insert(_CART).returning(_CART.c.id, _CART.c.country, _CART.c.region)
+_NEW_LINE = insert(_CI)
+_MORE_OF_LINE = (update(_CI)
+                 .where(_CI.c.cart_id == bindparam("line_cart"),
+                        _CI.c.variant_id == bindparam("line_variant"),
+                        _CI.c.quantity == bindparam("held"))  # unchanged since the read
+                 .values(quantity=bindparam("wanted"), price_seen_cents=bindparam("price")))
 
 
 def add_to_cart(token: str | None, sku: str, quantity: int) -> Added:
@@ -184,21 +191,17 @@ def add_to_cart(token: str | None, sku: str, quantity: int) -> Added:
         raise CartError(f"Only {limit} of {name} can be ordered"
                         + (f"; you already have {held} in your cart." if held else "."))
     if cart_id is None:
-        token, country, region = new_token(), "US", ""
-        now = utcnow()
-        cart_id = db.session.execute(insert(_CART).values(
-            token=token, country=country, region=region, created_at=now, updated_at=now)
-        ).inserted_primary_key[0]
+        token = new_token()
+        cart_id, country, region = db.session.execute(_NEW_CART, {"token": token}).one()
     try:
         if held:
-            changed = db.session.execute(
-                update(_CI).where(_CI.c.cart_id == cart_id, _CI.c.variant_id == variant_id,
-                                  _CI.c.quantity == held)
-                .values(quantity=wanted, price_seen_cents=price)).rowcount
+            changed = db.session.execute(_MORE_OF_LINE, {
+                "line_cart": cart_id, "line_variant": variant_id, "held": held,
+                "wanted": wanted, "price": price}).rowcount
         else:
-            changed = db.session.execute(insert(_CI).values(
-                cart_id=cart_id, variant_id=variant_id, quantity=quantity,
-                price_seen_cents=price, added_at=utcnow())).rowcount
+            changed = db.session.execute(_NEW_LINE, {
+                "cart_id": cart_id, "variant_id": variant_id, "quantity": quantity,
+                "price_seen_cents": price}).rowcount
     except IntegrityError:  # the same item added by another request at once
         changed = 0
     if not changed:  # keep what the other request wrote
