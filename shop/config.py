@@ -56,6 +56,8 @@ class Config:
     RATE_LIMIT_ORDER_REQUESTS = "10 per hour"
     RATE_LIMIT_CONTACT = "5 per minute;30 per day"
     RATE_LIMIT_CHECKOUT = "20 per minute"
+    # Checkouts one client may start (each holds stock for up to 30 minutes).
+    RATE_LIMIT_CHECKOUT_STARTS = "10 per hour"
     # Stripe: real keys when set; otherwise `make run` points these at the local stand-in.
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
