@@ -5,9 +5,12 @@ Home, category, search and product pages are served from the catalog cache
 visitor's cart count and CSRF token on the way out (and, on product pages, the
 delivery promise to the visitor's destination as of this minute).
 """
+from urllib.parse import urlencode
+
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    url_for)
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from shop import caching, clock
 from shop.cart import cookie as cart_cookie
@@ -41,9 +44,9 @@ def home():
                               cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 
-def _parse_listing() -> tuple[ListingForm, service.ListingFilters]:
-    """Read filters from the query string, or answer 400 with the reasons."""
-    form = ListingForm(request.args)
+def _parse_listing(args=None) -> tuple[ListingForm, service.ListingFilters]:
+    """Read filters from the query string (or `args`), or answer 400 with the reasons."""
+    form = ListingForm(request.args if args is None else args)
     if not form.validate():
         abort(400, description=" ".join(form.error_messages()))
     filters = service.ListingFilters(
@@ -57,6 +60,36 @@ def _parse_listing() -> tuple[ListingForm, service.ListingFilters]:
     return form, filters
 
 
+def _dollars(cents: int) -> str:
+    return f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100}.{cents % 100:02d}"
+
+
+def listing_args(filters: service.ListingFilters) -> dict[str, str]:
+    """The filters as query arguments: the known ones only, each in one spelling.
+
+    Listing pages are cached under these and their links are built from them, so
+    `?utm_source=...` or `?min_price=10.00` share the entry of the filters they mean
+    instead of making a render and a cache entry each."""
+    args = {}
+    if filters.min_price_cents is not None:
+        args["min_price"] = _dollars(filters.min_price_cents)
+    if filters.max_price_cents is not None:
+        args["max_price"] = _dollars(filters.max_price_cents)
+    if filters.in_stock:
+        args["in_stock"] = "1"
+    if filters.brand:
+        args["brand"] = filters.brand
+    if filters.sort != "featured":
+        args["sort"] = filters.sort
+    if filters.page > 1:
+        args["page"] = str(filters.page)
+    return args
+
+
+def _listing_key(kind: str, *parts, args: dict[str, str]) -> str:
+    return caching.page_key(kind, *parts, urlencode(sorted(args.items())))
+
+
 def _page_or_404(listing: service.ListingPage) -> None:
     if listing.page > 1 and not listing.items:
         abort(404, description="That page is past the end of the list.")
@@ -64,14 +97,17 @@ def _page_or_404(listing: service.ListingPage) -> None:
 
 @bp.get("/categories/<slug>")
 def category(slug):
-    # Everything is read inside render: a page in the cache was valid for this catalog
-    # version, so a hit needs no lookup, no form and no query. Bad input is never cached.
+    # The key names the validated filters only; everything else is read inside render, so
+    # a hit needs no lookup and no query. Bad input is refused (400) and never cached.
+    _, filters = _parse_listing()
+    args = listing_args(filters)
+
     def render(**markers):
         categories = service.catalog_categories()
         current = next((c for c in categories if c.slug == slug), None)
         if current is None:
             abort(404, description="We couldn't find that category.")
-        form, filters = _parse_listing()
+        form, _ = _parse_listing(MultiDict(args))  # shown as the key names them
         children = [c for c in categories if c.parent_id == current.id]
         parent = next((c for c in categories if c.id == current.parent_id), None)
         listing = service.list_products(
@@ -82,29 +118,31 @@ def category(slug):
         return render_template(
             "catalog/category.html", category=current, parent=parent, children=children,
             top_categories=[c for c in categories if c.parent_id is None],
-            listing=listing, form=form, filters=filters, **markers,
+            listing=listing, form=form, filters=filters, page_args=args, **markers,
         )
-    return caching.serve_page(caching.page_key("category", request.full_path), render,
+    return caching.serve_page(_listing_key("category", slug, args=args), render,
                               cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 
 @bp.get("/search")
 def search():
-    query = (request.args.get("q") or "").strip()
+    query = " ".join((request.args.get("q") or "").split())
     if len(query) > 100:
         abort(400, description="Search words must be 100 characters or fewer.")
     terms = query.split()[:MAX_SEARCH_TERMS]
+    _, filters = _parse_listing()
+    args = {"q": query, **listing_args(filters)}
 
-    def render(**markers):  # reads the filters itself, as category() does
-        form, filters = _parse_listing()
+    def render(**markers):
+        form, _ = _parse_listing(MultiDict(args))
         listing = None
         if terms:
             listing = service.list_products(filters, current_app.config["PRODUCTS_PER_PAGE"],
                                             terms=terms)
             _page_or_404(listing)
         return render_template("catalog/search.html", query=query, listing=listing,
-                               form=form, filters=filters, **markers)
-    return caching.serve_page(caching.page_key("search", request.full_path), render,
+                               form=form, filters=filters, page_args=args, **markers)
+    return caching.serve_page(_listing_key("search", args=args), render,
                               cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 

@@ -1,12 +1,14 @@
 """Catalog page caching: fresh prices and stock, ETags, and nothing personal shared."""
 import re
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import redis
+from flask import template_rendered
 from sqlalchemy import update
 
-from shop import create_app
+from shop import caching, create_app
 from shop.catalog.models import Variant
 from shop.extensions import db
 from shop.orders.service import reserve_line
@@ -269,3 +271,82 @@ def test_an_unknown_sku_gets_the_default_variant_but_no_cache_entry(app, client,
     with counting_statements(db.engine) as statements:
         client.get("/products/alpha-rack?sku=RK-A")
     assert statements == []
+
+
+@contextmanager
+def renders_and_stores(app, monkeypatch):
+    """Record the templates rendered and the page keys stored in the cache inside the block."""
+    seen = {"rendered": [], "stored": []}
+
+    def rendered(sender, template, context, **extra):
+        seen["rendered"].append(template.name)
+
+    real_set = caching.cache.set
+
+    def spy_set(key, value, *args, **kwargs):
+        if key.startswith("page:"):
+            seen["stored"].append(key)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(caching.cache, "set", spy_set)
+    template_rendered.connect(rendered, app)
+    try:
+        yield seen
+    finally:
+        template_rendered.disconnect(rendered, app)
+
+
+def test_unknown_query_parameters_make_one_render_and_one_cache_entry(app, client, rack,
+                                                                      monkeypatch):
+    # given a category page asked for by N visitors, each with their own tracking parameter
+    with renders_and_stores(app, monkeypatch) as seen:
+        for n in range(1, 6):
+            response = client.get(f"/categories/racks?utm={n}&fbclid=x{n}")
+            # then each is served the page
+            assert response.status_code == 200 and "Alpha Rack" in response.get_data(as_text=True)
+    # and it was rendered once and stored under one key
+    assert seen["rendered"].count("catalog/category.html") == 1
+    assert len(seen["stored"]) == 1
+    # and the same holds for search
+    with renders_and_stores(app, monkeypatch) as seen:
+        for n in range(1, 6):
+            assert client.get(f"/search?q=rack&utm_source=mail{n}").status_code == 200
+    assert seen["rendered"].count("catalog/search.html") == 1 and len(seen["stored"]) == 1
+
+
+def test_one_filter_spelled_several_ways_shares_one_cache_entry(app, client, rack, monkeypatch):
+    with renders_and_stores(app, monkeypatch) as seen:
+        for query in ("min_price=10", "min_price=10.00", "min_price=$10&page=1",
+                      "sort=featured&min_price=10.0&in_stock="):
+            response = client.get(f"/categories/racks?{query}")
+            assert response.status_code == 200, query
+            assert 'name="min_price" inputmode="decimal" value="10"' in \
+                response.get_data(as_text=True)
+    assert seen["rendered"].count("catalog/category.html") == 1 and len(seen["stored"]) == 1
+    # while different filters are different pages
+    with renders_and_stores(app, monkeypatch) as seen:
+        assert "Alpha Rack" not in client.get("/categories/racks?min_price=600") \
+            .get_data(as_text=True)
+    assert len(seen["stored"]) == 1
+
+
+def test_bad_filters_are_refused_and_never_cached(app, client, rack, monkeypatch):
+    with renders_and_stores(app, monkeypatch) as seen:
+        response = client.get("/categories/racks?min_price=abc&utm=1")
+    assert response.status_code == 400
+    assert "Minimum price" in response.get_data(as_text=True)
+    assert seen["stored"] == []
+
+
+def test_a_cached_listings_links_carry_only_the_filters(app, client, rack):
+    # given two pages of racks
+    make_product(rack.category, name="Beta Rack", slug="beta-rack",
+                 variants=[{"sku": "RK-B", "price_cents": 60_000, "on_hand": 3}])
+    app.config["PRODUCTS_PER_PAGE"] = 1
+    # when the first visitor came from a newsletter link
+    first = client.get("/categories/racks?utm_source=newsletter&in_stock=yes")
+    # then the page's "next" link, cached for every visitor, names the filters alone
+    html = first.get_data(as_text=True)
+    assert 'href="/categories/racks?in_stock=1&amp;page=2"' in html
+    assert "newsletter" not in html
+    assert "newsletter" not in client.get("/categories/racks?in_stock=1").get_data(as_text=True)
