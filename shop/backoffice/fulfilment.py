@@ -4,11 +4,12 @@ Every move of an order goes through `shop.orders.service.transition`, a
 conditional UPDATE: of two clicks or two members of staff, exactly one moves
 the order; the other is told what happened. Each move records the history
 with the staff member, an audit row, and queues the customer's email in the
-same transaction; the caller sends it after the commit (`emails.send_pending`).
+same transaction (the outbox worker sends it).
 
-Cancelling a paid order refunds first: if Stripe refuses, RefundError reaches
-staff and nothing else has changed. Only once the money is back does the order
-become cancelled and its stock return to the shelf.
+Cancelling a paid order refunds first, so only a manager may do it; staff may
+cancel an order still waiting for payment. If Stripe refuses the refund,
+RefundError reaches the manager and nothing else has changed. Only once the
+money is back does the order become cancelled and its stock return to the shelf.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -47,6 +48,10 @@ class FulfilmentError(Exception):
 
 class OrderNotFound(FulfilmentError):
     """No order with that number."""
+
+
+class ManagerOnly(FulfilmentError):
+    """Only a manager may do this to the order; nothing was changed."""
 
 
 def label(status: str) -> str:
@@ -287,13 +292,20 @@ def add_note(number: str, note: str, actor: str) -> None:
 
 # --- cancelling and refunding ---------------------------------------------------------
 
-def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str) -> Order:
+def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *,
+           by_manager: bool) -> Order:
     """Cancel an order that has not shipped: refund what is left of the payment, put the
     sold stock back, tell the customer. Raises payments.RefundError if Stripe refuses
-    (then nothing has changed) and FulfilmentError when the order can't be cancelled."""
+    (then nothing has changed) and FulfilmentError when the order can't be cancelled.
+
+    Staff (`by_manager` False) may cancel only an order still waiting for payment; one
+    paid in the meantime is refused by the conditional move of `_cancel_unpaid`."""
     order = get_order(number)
     if order.status == "pending_payment":
         return _cancel_unpaid(order, reason, client, actor)
+    if not by_manager:
+        raise ManagerOnly(f"Order {number} was paid: only a manager can cancel it, because "
+                          "cancelling refunds it. Nothing was changed.")
     if order.status not in CANCELLABLE and not _refunded_unshipped(order):
         raise FulfilmentError(f"Order {number} is {label(order.status)}; only orders not yet "
                               "shipped can be cancelled. Nothing was changed.")

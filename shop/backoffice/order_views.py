@@ -2,6 +2,7 @@
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
@@ -10,7 +11,6 @@ from shop.backoffice.order_forms import (ActionForm, CancelForm, NoteForm, Order
                                          RefundForm, ShipForm)
 from shop.checkout.views import stripe_client
 from shop.forms import first_error
-from shop.orders import emails
 from shop.payments.service import RefundError
 from shop.rules.money import format_cents
 from shop.rules.shipping import DEFAULT_SHIPPING_CONFIG
@@ -70,8 +70,7 @@ def packing_slip(number):
 
 
 def _moved(number: str, message: str):
-    """After a change is committed: send the customer's email, then back to the order."""
-    emails.send_pending()
+    """After a change is committed (the customer's email is queued): back to the order."""
     flash(message, "success")
     return redirect(url_for("admin.order_detail", number=number), code=303)
 
@@ -137,13 +136,17 @@ def order_note(number):
 
 @bp.post("/orders/<number>/cancel")
 def order_cancel(number):
+    """Staff cancel orders still waiting for payment; a paid one is a manager's (it refunds)."""
     form = CancelForm()
     if not form.validate():
         return _order_page(number, 400, cancel_form=form)
     try:
-        order = fulfilment.cancel(number, form.reason.data, stripe_client(), actor())
+        order = fulfilment.cancel(number, form.reason.data, stripe_client(), actor(),
+                                  by_manager=current_user.is_manager)
     except fulfilment.OrderNotFound:
         abort(404)
+    except fulfilment.ManagerOnly as error:
+        abort(403, description=str(error))
     except (fulfilment.FulfilmentError, RefundError) as error:
         return _refused(number, error, cancel_form=form)
     if not order.paid_at:
