@@ -57,6 +57,10 @@ class GoodwillRequired(ActionRefused):
     """The rules say the claim is not covered and nobody ticked goodwill."""
 
 
+class ManagerOnly(ActionRefused):
+    """Only a manager may take this step (a goodwill replacement)."""
+
+
 # ---------------------------------------------------------------- shared helpers
 
 @contextmanager
@@ -538,14 +542,18 @@ def _queue_claim_email(kind: str, subject: str, claim_id: int, **context) -> Non
 
 
 def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: str,
-                  today: date, zone_name: str) -> OrderLine | None:
-    """requested -> approved_repair / approved_replacement; not covered needs goodwill ticked."""
+                  today: date, zone_name: str, *, by_manager: bool) -> OrderLine | None:
+    """requested -> approved_repair / approved_replacement; not covered needs goodwill ticked,
+    and a goodwill replacement (a free unit the rules don't owe) needs a manager."""
     claim, order, line = _require_claim(claim_id)
     at_request, now, covered = _claim_coverages(claim, order, line, today, zone_name)
     if not covered and not goodwill:
         raise GoodwillRequired(f"The warranty rules say this is not covered ({now.reason}). "
                                "Tick goodwill to approve it anyway.")
     is_goodwill = not covered
+    if is_goodwill and remedy == "replacement" and not by_manager:
+        raise ManagerOnly("Only a manager can approve a goodwill replacement; staff may approve "
+                          "a goodwill repair. Nothing was changed.")
     to_status = f"approved_{remedy}"
     audit_note = f"Goodwill: not covered by the rules ({now.reason}). {note}".strip() \
         if is_goodwill else note

@@ -5,6 +5,7 @@ input re-renders the page with the errors at the field (400); a step the rules o
 the current status refuse re-renders it with the reason (409); success redirects (303).
 """
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
@@ -13,7 +14,6 @@ from shop.backoffice.request_forms import (ClaimApproveForm, ClaimCloseForm, Cla
                                            ConfirmForm, MessageReplyForm, ReturnApproveForm,
                                            ReturnReceiveForm, ReturnRejectForm)
 from shop.checkout.views import stripe_client
-from shop.orders import emails
 from shop.orders.models import CLAIM_STATUSES, RETURN_STATUSES
 from shop.pages.models import CONTACT_TOPICS
 
@@ -32,17 +32,18 @@ def _queue_args(default: str) -> tuple[str, int]:
 
 
 def _act(step, success: str, render_again, done_url: str):
-    """Run a service step: on success send the queued mail and redirect, else show why (409)."""
+    """Run a service step: on success redirect (its mail is queued), else show why (409)."""
     try:
         step()
     except service.NotFound:
         abort(404)
+    except service.ManagerOnly as error:
+        abort(403, description=str(error))
     except service.GoodwillRequired:
         raise  # a form error: the approve view shows it at the goodwill field
     except service.ActionRefused as error:
         flash(str(error), "error")
         return render_again(409)
-    emails.send_pending()
     flash(success, "success")
     return redirect(done_url, code=303)
 
@@ -174,7 +175,7 @@ def claim_approve(claim_id):
     try:
         return _claim_step(claim_id, lambda: service.approve_claim(
             claim_id, remedy, form.goodwill.data, form.claim_note.data or "", actor(),
-            clock.shop_today(), _zone()),
+            clock.shop_today(), _zone(), by_manager=current_user.is_manager),
             f"Claim approved for a {remedy}; the customer was emailed.")
     except service.GoodwillRequired as error:  # bad input at a field, not a conflict
         form.goodwill.errors.append(str(error))

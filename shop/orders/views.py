@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from shop import clock
 from shop.extensions import db, limiter, rate_limit
 from shop.forms import first_error
-from shop.orders import emails, requests as order_requests, service
+from shop.orders import requests as order_requests, service
 from shop.orders.forms import ClaimForm, ReturnForm, TrackForm
 from shop.orders.models import Order
 from shop.orders.presenters import order_page_context
@@ -91,7 +91,6 @@ def ask_return(number):
                                       clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
     except (order_requests.RequestRefused, ValueError) as error:
         return _refuse(order, str(error))
-    emails.send_pending()
     flash("Return requested. We emailed you a receipt and will reply within one business day.",
           "success")
     return redirect(url_for("orders.order_page", number=number), code=303)
@@ -108,7 +107,6 @@ def ask_claim(number):
         return _refuse(order, f"Part: choose one of {', '.join(components)}.")
     order_requests.request_claim(order, line, form.component.data, form.description.data,
                                  clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
-    emails.send_pending()
     flash("Warranty claim sent. We emailed you a receipt and will reply within one business day.",
           "success")
     return redirect(url_for("orders.order_page", number=number), code=303)

@@ -131,6 +131,34 @@ def test_a_goodwill_approval_is_noted_in_the_audit_log_and_the_email(as_staff, b
     assert "goodwill gesture" in emails_of("claim_approved")[0].body
 
 
+def test_staff_cannot_approve_a_goodwill_replacement(as_staff, bench):
+    # given a claim the rules say is not covered
+    claim = claim_for(bench, delivered_at=LONG_AGO)
+    # when a member of staff approves a replacement as goodwill
+    response = act(as_staff, claim.id, "approve", claim_remedy="replacement", goodwill="y")
+    # then it is refused and no unit, order, audit row or email was made
+    assert response.status_code == 403
+    assert "Only a manager can approve a goodwill replacement" in response.get_data(as_text=True)
+    assert fresh(WarrantyClaim, claim.id).status == "requested"
+    assert fresh(Variant, bench.id).on_hand == 3 and replacement_moves(bench.id) == []
+    assert db.session.scalar(select(func.count()).select_from(Order)
+                             .where(Order.replacement_for_id.is_not(None))) == 0
+    assert audit_rows("claim_approved") == [] and emails_of("claim_approved") == []
+    # and the page tells them a manager does it
+    assert "A manager approves goodwill replacements" in as_staff.get(page(claim.id)).get_data(
+        as_text=True)
+
+
+def test_a_manager_approves_a_goodwill_replacement(as_manager, bench, manager_user):
+    claim = claim_for(bench, delivered_at=LONG_AGO)
+    response = act(as_manager, claim.id, "approve", claim_remedy="replacement", goodwill="y")
+    assert response.status_code == 303, flashes(response)
+    assert fresh(WarrantyClaim, claim.id).status == "approved_replacement"
+    assert fresh(Variant, bench.id).on_hand == 2
+    [entry] = audit_rows("claim_approved")
+    assert (entry.actor, entry.after["goodwill"]) == (manager_user.email, True)
+
+
 def test_a_claim_covered_when_asked_needs_no_goodwill_after_cover_ends(app, as_staff, bench):
     # covered on the day the customer asked; staff look at it a year later
     claim = claim_for(bench)
@@ -242,7 +270,7 @@ def test_concurrent_replacement_approvals_of_one_claim_take_stock_once(app, back
     claim_id = claim_for(bench).id  # threads must not touch this session's objects
     outcomes = [outcome(result) for result in run_concurrently(app, [
         lambda: service.approve_claim(claim_id, "replacement", False, "", "worker",
-                                      TODAY.date(), "America/New_York")] * 8)]
+                                      TODAY.date(), "America/New_York", by_manager=False)] * 8)]
     assert sorted(outcomes) == ["AlreadyHandled"] * 7 + ["done"]
     assert fresh(Variant, bench.id).on_hand == 2
     assert len(replacement_moves(bench.id)) == 1 and len(emails_of("claim_approved")) == 1
