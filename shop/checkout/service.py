@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.cart import service as cart_service
@@ -17,7 +18,7 @@ from shop.database import commit_keeping_loaded, utcnow
 from shop.extensions import db
 from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine
-from shop.payments import gateway
+from shop.payments import gateway, service as payments
 from shop.rules import delivery, returns, shipping, warranty
 from shop.rules.estimates import priced_options
 
@@ -28,6 +29,21 @@ SESSION_MINUTES = 31
 
 class CheckoutError(Exception):
     """Checkout cannot go on; the message is for the customer."""
+
+
+class CheckoutInProgress(CheckoutError):
+    """Another request (a double click, a second tab) is starting this cart's checkout now."""
+
+
+class OpenCheckoutExists(CheckoutInProgress):
+    """The cart already has an open checkout: close it (`close_open_checkout`) and retry."""
+
+
+IN_PROGRESS = ("Your checkout is already being started in another window or by a double "
+               "click. Please wait a moment, then reload your cart.")
+# An order still without a Checkout Session this long after it was placed was left by a
+# request that died before reaching Stripe: a new submit may close it.
+STARTING_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -117,7 +133,7 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
             return_window_days=return_policy.window_days,
         ))
     try:
-        db.session.flush()
+        db.session.flush()  # the one-pending-order-per-cart index refuses a second one here
         for line in lines:
             orders.reserve_line(line.variant_id, line.quantity, line.name)
         orders.record_status(order, "pending_payment", actor="customer")
@@ -125,7 +141,54 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     except orders.OutOfStock as error:
         db.session.rollback()
         raise CheckoutError(str(error)) from None
+    except IntegrityError:
+        db.session.rollback()
+        raise OpenCheckoutExists(IN_PROGRESS) from None
     return order
+
+
+def close_open_checkout(cart_id: int, client: gateway.StripeClient, now: datetime) -> Order | None:
+    """Before a cart's new checkout, close its open one (a cart has at most one).
+
+    Its Checkout Session is expired at Stripe first, so it can no longer be paid, and only
+    then is the order cancelled and its stock released. Returns the order if that session
+    turned out to be paid (it is fulfilled, and no new checkout should start). Raises
+    CheckoutInProgress while another request is still starting it, and CheckoutError if
+    Stripe can't be reached (nothing is changed: the open checkout stays as it was).
+    """
+    order = db.session.scalar(select(Order).where(Order.cart_id == cart_id,
+                                                  Order.status == "pending_payment"))
+    if order is None:
+        return None
+    if order.stripe_session_id is None and order.created_at > now - STARTING_GRACE:
+        raise CheckoutInProgress(IN_PROGRESS)
+    if order.stripe_session_id is not None:
+        closed = close_session(order.stripe_session_id, client)
+        if closed.is_paid:
+            payments.fulfil_session(closed, now, client)
+            db.session.refresh(order)
+            return order
+    cancel_unpaid(order, note="Closed by a new checkout of the same cart", actor="customer")
+    return None
+
+
+def close_session(session_id: str, client: gateway.StripeClient) -> gateway.CheckoutSession:
+    """Expire a Checkout Session, or read it if it is no longer open (paid or expired).
+
+    Raises CheckoutError when Stripe can't say: then it may still be paid."""
+    try:
+        return client.expire_checkout_session(session_id)
+    except gateway.GatewayUnavailable:
+        pass
+    except gateway.PaymentError:  # not open any more: find out why
+        try:
+            session = client.retrieve_checkout_session(session_id)
+            if session.status != "open":
+                return session
+        except gateway.PaymentError:
+            pass
+    raise CheckoutError("We couldn't reach our payment provider to close your earlier "
+                        "checkout, so nothing was changed. Please try again in a minute.")
 
 
 def _shipping_by_sku(option: shipping.ShippingOption) -> dict[str, int]:

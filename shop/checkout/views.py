@@ -7,7 +7,6 @@ from shop.cart import cookie, service as cart_service
 from shop.checkout import service
 from shop.checkout.forms import CheckoutForm
 from shop.extensions import csrf, db, limiter, rate_limit
-from shop.orders import emails
 from shop.orders.models import Order
 from shop.payments import gateway, service as payments
 
@@ -36,6 +35,9 @@ def _summary_for(form: CheckoutForm, cart, lines):
 
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
+# Each started checkout holds stock for up to 30 minutes: bound how many one client starts.
+@limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT_STARTS"), methods=["POST"], scope="checkout-starts",
+               deduct_when=lambda response: response.status_code == 303)
 def checkout():
     cart = cart_service.find_cart(cookie.read().token)
     lines = []
@@ -48,24 +50,16 @@ def checkout():
     form = CheckoutForm(country=cart.country, region=cart.region)
     summary = _summary_for(form, cart, lines)
     form.shipping_method.choices = [(o.option.method, o.option.label) for o in summary.options]
+    status = 200
     if request.method == "POST" and form.validate():
         try:
-            order = service.place_order(cart.id, _details(form), clock.now(), lines=lines)
-            url = service.start_payment(
-                order, stripe_client(),
-                success_url=url_for("checkout.success", _external=True)
-                + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=url_for("checkout.cancel", number=order.number, _external=True),
-                payment_methods=_payment_methods(order.total_cents),
-            )
+            return _start_checkout(cart, form, lines)
         except service.CheckoutError as error:
             flash(str(error), "error")
-        else:
-            session.setdefault("orders", [])
-            session["orders"] = (session["orders"] + [order.number])[-10:]
-            return redirect(url, code=303)
+            status = 409 if isinstance(error, service.CheckoutInProgress) else 400
     elif request.method == "POST":
         flash("Please correct the highlighted fields.", "error")
+        status = 400
     total = None
     chosen = summary.option(form.shipping_method.data or "") or (summary.options or [None])[0]
     if chosen:
@@ -73,7 +67,30 @@ def checkout():
     return render_template("checkout/checkout.html", form=form, summary=summary, total=total,
                            shipping=chosen.option if chosen else None,
                            financing=(total or 0) >= current_app.config["FINANCING_MIN_CENTS"]), \
-        (400 if request.method == "POST" else 200)
+        status
+
+
+def _start_checkout(cart, form: CheckoutForm, lines):
+    """Close the cart's open checkout, place the order, and send the customer to Stripe."""
+    try:
+        order = service.place_order(cart.id, _details(form), clock.now(), lines=lines)
+    except service.OpenCheckoutExists:  # a second submit: close the first checkout, once
+        paid = service.close_open_checkout(cart.id, stripe_client(), clock.now())
+        if paid is not None:
+            return _show_paid(paid)
+        order = service.place_order(cart.id, _details(form), clock.now(), lines=lines)
+    url = service.start_payment(
+        order, stripe_client(),
+        success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=url_for("checkout.cancel", number=order.number, _external=True),
+        payment_methods=_payment_methods(order.total_cents),
+    )
+    _remember(order.number)
+    return redirect(url, code=303)
+
+
+def _remember(number: str) -> None:
+    session["orders"] = (session.get("orders", []) + [number])[-10:]
 
 
 def _details(form: CheckoutForm) -> service.CheckoutDetails:
@@ -102,20 +119,31 @@ def success():
     order = db.session.query(Order).filter_by(stripe_session_id=session_id).first()
     if order is None:
         abort(404, description="We couldn't find an order for this payment.")
-    try:
-        checkout_session = stripe_client().retrieve_checkout_session(session_id)
-    except gateway.PaymentError:
-        checkout_session = None
-    if checkout_session is not None and checkout_session.is_paid:
-        payments.fulfil_session(checkout_session, clock.now(), stripe_client())
-        emails.send_pending()
-    db.session.refresh(order)
-    session["orders"] = (session.get("orders", []) + [order.number])[-10:]
+    _read_payment(order)
+    _remember(order.number)
     if order.paid_at is not None:
         flash(f"Thank you! Order {order.number} is paid; a confirmation is on its way to "
               f"{order.email}.")
     else:
         flash("Thank you! Your payment is being confirmed; this page shows the order's status.")
+    return _to_order_page(order)
+
+
+def _read_payment(order: Order) -> gateway.CheckoutSession | None:
+    """Ask Stripe about the order's session and fulfil it if paid; None if Stripe can't say."""
+    if not order.stripe_session_id:
+        return None
+    try:
+        checkout_session = stripe_client().retrieve_checkout_session(order.stripe_session_id)
+    except gateway.PaymentError:
+        return None
+    if checkout_session.is_paid:
+        payments.fulfil_session(checkout_session, clock.now(), stripe_client())
+    db.session.refresh(order)
+    return checkout_session
+
+
+def _to_order_page(order: Order):
     response = redirect(url_for("orders.order_page", number=order.number), code=303)
     cart = cart_service.find_cart(cookie.read().token)
     if cart is not None:  # the header count follows the emptied cart
@@ -123,24 +151,63 @@ def success():
     return response
 
 
+def _was_charged(order: Order) -> bool:
+    return order.paid_at is not None or order.captured_cents > 0 \
+        or order.status == "payment_mismatch"
+
+
+def _show_paid(order: Order):
+    _remember(order.number)
+    if order.paid_at is not None:
+        flash(f"Order {order.number} is paid, so nothing was cancelled; here it is.")
+    else:
+        flash(f"We received a payment for order {order.number}; this page shows its status.")
+    return _to_order_page(order)
+
+
+def _own_order(number: str) -> Order | None:
+    order = db.session.query(Order).filter_by(number=number).first()
+    return order if order is not None and number in session.get("orders", []) else None
+
+
 @bp.get("/checkout/cancel/<number>")
 def cancel(number):
-    """The customer left Stripe's page: release the order's stock and go back to the cart."""
-    order = db.session.query(Order).filter_by(number=number).first()
-    if order is None or number not in session.get("orders", []):
+    """Back from Stripe's cancel link: read the payment first, then offer to cancel."""
+    order = _own_order(number)
+    if order is None:
         return redirect(url_for("cart.view"))
+    checkout_session = _read_payment(order) if order.status == "pending_payment" else None
+    if _was_charged(order):
+        return _show_paid(order)
+    if order.status != "pending_payment":
+        flash("This checkout is already closed; nothing was charged.", "success")
+        return redirect(url_for("cart.view"))
+    pay_url = checkout_session.url if checkout_session and checkout_session.status == "open" \
+        else None
+    return render_template("checkout/cancel.html", order=order, pay_url=pay_url)
+
+
+@bp.post("/checkout/cancel/<number>")
+def cancel_checkout(number):
+    """Cancel the checkout: close its Stripe session first, so it can't be paid after."""
+    order = _own_order(number)
+    if order is None:
+        abort(404, description="We couldn't find that checkout in this browser.")
     if order.status == "pending_payment":
-        # Cancel here first, so the session's own "expired" event (sent when we expire it
-        # below) finds the order already closed; a payment slipping in between is a late
-        # payment, honoured or refunded like any other.
-        service.cancel_unpaid(order, note="Customer went back to the cart", actor="customer")
-        if order.stripe_session_id:
-            try:
-                stripe_client().expire_checkout_session(order.stripe_session_id)
-            except gateway.PaymentError:
-                pass  # it will expire by itself; the stock is already released
-        flash("Payment cancelled; nothing was charged. Your cart is as you left it.", "success")
-    return redirect(url_for("cart.view"))
+        try:
+            closed = service.close_session(order.stripe_session_id, stripe_client()) \
+                if order.stripe_session_id else None
+        except service.CheckoutError as error:
+            flash(str(error), "error")
+            return redirect(url_for("checkout.cancel", number=number), code=303)
+        if closed is not None and closed.is_paid:
+            payments.fulfil_session(closed, clock.now(), stripe_client())
+        elif service.cancel_unpaid(order, note="Customer cancelled the checkout", actor="customer"):
+            flash("Checkout cancelled; nothing was charged. Your cart is as you left it.", "success")
+        db.session.refresh(order)
+    if _was_charged(order):
+        return _show_paid(order)
+    return redirect(url_for("cart.view"), code=303)
 
 
 @bp.post("/stripe/webhook")
@@ -152,5 +219,4 @@ def stripe_webhook():
     except gateway.InvalidWebhook:
         return {"error": "invalid signature"}, 400
     outcome = payments.handle_event(event, clock.now(), stripe_client())
-    emails.send_pending()
     return {"received": True, "result": outcome.action}, 200

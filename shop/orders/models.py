@@ -1,5 +1,5 @@
 """Order tables. A line copies what was bought so later catalog edits never change it."""
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 
 from shop.database import UTCDateTime, utcnow
 from shop.extensions import db
@@ -7,6 +7,8 @@ from shop.extensions import db
 ORDER_STATUSES = (
     "pending_payment", "paid", "packed", "shipped", "delivered", "cancelled",
     "partially_refunded", "refunded", "expired",
+    # Stripe took an amount or currency other than the order's total: staff must resolve it.
+    "payment_mismatch",
 )
 
 
@@ -19,6 +21,11 @@ class Order(db.Model):
         CheckConstraint("refunded_cents >= 0 AND refunded_cents <= captured_cents",
                         name="refunds_within_capture"),
         Index("ix_shop_order_status_created", "status", "created_at"),
+        # One open checkout per cart: a second submit must close the first one, and two
+        # workers submitting the same cart at once cannot both insert.
+        Index("uq_shop_order_one_pending_per_cart", "cart_id", unique=True,
+              sqlite_where=text("status = 'pending_payment'"),
+              postgresql_where=text("status = 'pending_payment'")),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -122,7 +129,12 @@ class Refund(db.Model):
     """Money given back through Stripe; never more than was captured."""
 
     __tablename__ = "refund"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # At most one refund per order whose outcome at Stripe is not known yet.
+        Index("uq_refund_one_pending_per_order", "order_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("shop_order.id"), nullable=False, index=True)

@@ -115,7 +115,21 @@ class WebhookEvent:
 class Refund:
     id: str
     amount_cents: int
-    status: str | None
+    status: str | None  # pending | requires_action | succeeded | failed | canceled
+    metadata: dict[str, str] = field(default_factory=dict)
+    payment_intent_id: str | None = None
+
+
+REFUND_KEY_METADATA = "shop_refund_key"
+
+
+def outcome_unknown(error: PaymentError) -> bool:
+    """True when a failed call may still have happened at Stripe (timeout, dropped
+    connection, 5xx, a concurrent request under the same idempotency key): only asking
+    Stripe again, under the same key, can tell. A clear 4xx refusal is known not to have."""
+    if isinstance(error, GatewayUnavailable):
+        return True
+    return isinstance(error, GatewayError) and error.http_status in (None, 409)
 
 
 # --- reading Stripe objects defensively ---------------------------------------------
@@ -183,7 +197,15 @@ def _refund_from(obj: Any) -> Refund:
     amount = _int_or_none(data.get("amount"))
     if amount is None:
         raise GatewayError("The payment provider returned a refund without an amount")
-    return Refund(id=data["id"], amount_cents=amount, status=_str_or_none(data.get("status")))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return Refund(id=data["id"], amount_cents=amount, status=_str_or_none(data.get("status")),
+                  metadata={str(k): str(v) for k, v in metadata.items() if v is not None},
+                  payment_intent_id=_id_of(data.get("payment_intent")))
+
+
+def refund_from_event_object(obj: Mapping[str, Any]) -> Refund:
+    """Read a `refund` from a webhook event's `data.object` dict."""
+    return _refund_from(dict(obj))
 
 
 def _translate(exc: Exception) -> PaymentError:
@@ -285,18 +307,34 @@ class StripeClient:
         """Refund part or all of a captured payment.
 
         The caller must never ask for more than was captured minus earlier refunds:
-        the local stand-in does not refuse over-refunds (Stripe does).
+        the local stand-in does not refuse over-refunds (Stripe does). The key is also
+        kept in the refund's metadata, so `find_refund` can find it again after a call
+        whose outcome is unknown (Stripe forgets idempotency keys after 24 hours).
         """
         if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
             raise ValueError("refund amount_cents must be a positive int")
         if not idempotency_key:
             raise ValueError("refund needs an idempotency_key")
-        params: dict[str, Any] = {"payment_intent": payment_intent_id, "amount": amount_cents}
+        params: dict[str, Any] = {"payment_intent": payment_intent_id, "amount": amount_cents,
+                                  "metadata": {REFUND_KEY_METADATA: idempotency_key}}
         if reason:
             params["reason"] = reason
         refund = self._call(self._client.v1.refunds.create, params=params,
                             options={"idempotency_key": idempotency_key})
         return _refund_from(refund)
+
+    def retrieve_refund(self, refund_id: str) -> Refund:
+        return _refund_from(self._call(self._client.v1.refunds.retrieve, refund_id))
+
+    def find_refund(self, *, payment_intent_id: str, idempotency_key: str) -> Refund | None:
+        """The refund made on this payment under `idempotency_key`, or None if there is none."""
+        page = self._call(self._client.v1.refunds.list,
+                          params={"payment_intent": payment_intent_id, "limit": 100})
+        for item in _plain(page).get("data") or []:
+            refund = _refund_from(item)
+            if refund.metadata.get(REFUND_KEY_METADATA) == idempotency_key:
+                return refund
+        return None
 
     # webhooks
     def parse_webhook(self, payload: bytes, sig_header: str | None) -> WebhookEvent:
