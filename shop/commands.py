@@ -1,5 +1,7 @@
 """Command-line tasks: `flask --app wsgi seed-demo`, `copy-check` and friends."""
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -14,7 +16,7 @@ from shop.catalog.seed import BlockedCopy, seed_demo
 from shop.checkout.service import sweep_expired
 from shop.database import utcnow
 from shop.extensions import db
-from shop.maintenance import BackupError, backup_sqlite, restore_sqlite
+from shop.maintenance import BackupError, backup_sqlite, restore_sqlite, run_worker, worker_jobs
 from shop.orders.emails import send_pending
 
 
@@ -60,9 +62,26 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-emails")
     def send_emails_command():
-        """Send queued customer emails (failed ones stay queued and are retried)."""
+        """Send the queued customer emails that are due, once (the worker does this every 5 s)."""
         sent, failed = send_pending(limit=500)
         click.echo(f"Sent {sent} email(s); {failed} failed and will be retried.")
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Run every job once and exit.")
+    def worker_command(once):
+        """Send queued mail and run the periodic jobs until stopped (SIGTERM or Ctrl+C)."""
+        jobs = worker_jobs()
+        stop = threading.Event()
+        previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                    for sig in (signal.SIGTERM, signal.SIGINT)}
+        click.echo("Worker running: " + ", ".join(
+            f"{job.name} every {job.every_seconds:g} s" for job in jobs))
+        try:
+            run_worker(jobs, stop, once=once, report=click.echo)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        click.echo("Worker stopped.")
 
     @app.cli.command("create-staff")
     @click.argument("email")

@@ -1,10 +1,103 @@
-"""Backups of the embedded SQLite database (PostgreSQL uses pg_dump; see the README)."""
-import sqlite3
-from contextlib import closing
-from pathlib import Path
+"""Keeping the shop running: the background worker's jobs, and SQLite backups.
 
+The worker (`flask --app wsgi worker`) runs every job in `worker_jobs` on its own
+schedule: it sends the outbox's mail, releases expired reservations and settles
+refunds left pending. Backups cover the embedded SQLite database (PostgreSQL uses
+pg_dump; see the README).
+"""
+import logging
+import sqlite3
+import threading
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
 from sqlalchemy.engine import make_url
 
+from shop import clock
+from shop.checkout.service import sweep_expired
+from shop.extensions import db
+from shop.orders import emails
+from shop.payments import gateway
+from shop.payments import service as payments
+
+log = logging.getLogger(__name__)
+
+
+# --- the worker ------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    """A periodic task: `run()` does one round and says what it did ("" for nothing)."""
+    name: str
+    every_seconds: float
+    run: Callable[[], str]
+    due_at: float = 0.0  # time.monotonic() of the next round
+
+
+def send_emails() -> str:
+    sent, failed = emails.send_pending(limit=500)
+    return f"sent {sent} email(s), {failed} failed (retried later)" if sent or failed else ""
+
+
+def sweep_reservations() -> str:
+    released = sweep_expired(clock.now())
+    return f"released {released} expired checkout(s)" if released else ""
+
+
+def reconcile_refunds() -> str:
+    client = gateway.client_from_config(current_app.config)
+    settled = payments.reconcile_pending_refunds(client, clock.now())
+    return f"settled {settled} pending refund(s)" if settled else ""
+
+
+def worker_jobs() -> list[Job]:
+    """Every job the worker runs, and how often (seconds). Add new periodic jobs here."""
+    config = current_app.config
+    jobs = [
+        Job("send-emails", config.get("WORKER_EMAIL_SECONDS", 5), send_emails),
+        Job("sweep-reservations", config.get("WORKER_SWEEP_SECONDS", 60), sweep_reservations),
+    ]
+    # Refunds whose outcome at Stripe is unknown (payments area), when Stripe is configured.
+    if hasattr(payments, "reconcile_pending_refunds") and config.get("STRIPE_SECRET_KEY"):
+        jobs.append(Job("reconcile-refunds", config.get("WORKER_REFUND_SECONDS", 300),
+                        reconcile_refunds))
+    return jobs
+
+
+def run_job(job: Job) -> str:
+    """One round of `job`: what it did ("" for nothing). A failure is logged and said,
+    and never stops the worker: the next round tries again."""
+    try:
+        return job.run()
+    except Exception as error:
+        log.exception("worker job %s failed", job.name)
+        return f"FAILED ({error})"
+    finally:
+        db.session.rollback()  # jobs commit their work: end any read left open between rounds
+
+
+def run_worker(jobs: list[Job], stop: threading.Event, once: bool = False,
+               report: Callable[[str], None] = log.info) -> None:
+    """Run each job when due until `stop` is set; with `once`, every job once, then return."""
+    while not stop.is_set():
+        for job in jobs:
+            if stop.is_set():
+                return
+            if once or job.due_at <= time.monotonic():
+                done = run_job(job)
+                if done or once:
+                    report(f"{job.name}: {done or 'nothing to do'}")
+                job.due_at = time.monotonic() + job.every_seconds
+        if once:
+            return
+        stop.wait(max(0.0, min(job.due_at for job in jobs) - time.monotonic()))
+
+
+# --- SQLite backups ----------------------------------------------------------------------
 
 class BackupError(Exception):
     """A backup or restore that cannot be done; the message says why."""

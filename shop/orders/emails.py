@@ -1,22 +1,34 @@
 """Customer emails: queued in the same transaction as the change they report, sent after.
 
 A row's (kind, dedupe_key) is unique, so an order confirmation can be queued
-only once however often payment is reported. Sending happens outside the
-transaction; a failure leaves the row queued for the next attempt
-(`flask --app wsgi send-emails`, run after each request that queued mail).
+only once however often payment is reported. Requests only queue; the worker
+(`flask --app wsgi worker`, or once with `flask --app wsgi send-emails`) sends,
+outside any transaction:
+- a row is claimed (`sending`, `claimed_at`) by a conditional update, so two workers
+  never send the same row;
+- a failure puts it back in the queue until `next_attempt_at` (backoff doubling from
+  EMAIL_RETRY_SECONDS up to EMAIL_RETRY_MAX_SECONDS); after EMAIL_MAX_ATTEMPTS it is
+  marked `failed`;
+- a row left `sending` for EMAIL_STALE_MINUTES (its worker died mid-send) is queued
+  again. SMTP gives no way to know whether that send got through, so such a row may,
+  rarely, arrive twice: an email is never lost.
 """
 import logging
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
 from flask_mailman import EmailMessage
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
-from shop.database import utcnow
+from shop import clock
 from shop.extensions import db
 from shop.orders.models import Order, OutgoingEmail
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 10  # about four hours of retries with the delays below
+RETRY_SECONDS = 60  # the first retry; each next one waits twice as long...
+RETRY_MAX_SECONDS = 3600  # ...up to an hour
+STALE_MINUTES = 10  # a claimed row not finished by then was left by a stopped worker
 
 
 def queue(kind: str, key: str, to: str, subject: str, template: str, order: Order | None = None,
@@ -57,19 +69,61 @@ def queue_status_update(order: Order, status: str) -> None:
           status=status, track_url=tracking_link(order))
 
 
-def send_pending(limit: int = 50) -> tuple[int, int]:
-    """Try to send queued emails; returns (sent, failed). Safe to run from many workers."""
-    ids = db.session.scalars(
-        select(OutgoingEmail.id).where(OutgoingEmail.status == "queued",
-                                       OutgoingEmail.attempts < MAX_ATTEMPTS)
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: doubling, capped."""
+    base = _setting("EMAIL_RETRY_SECONDS", RETRY_SECONDS)
+    cap = _setting("EMAIL_RETRY_MAX_SECONDS", RETRY_MAX_SECONDS)
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def reclaim_stale(now: datetime) -> int:
+    """Queue again the rows left `sending` by a worker that stopped mid-send."""
+    stale_before = now - timedelta(minutes=_setting("EMAIL_STALE_MINUTES", STALE_MINUTES))
+    reclaimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.status == "sending",
+               or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < stale_before))
+        .values(status="queued", next_attempt_at=None, claimed_at=None,
+                last_error="the worker sending it stopped; queued again")).rowcount
+    db.session.commit()
+    if reclaimed:
+        log.warning("%s email(s) left sending by a stopped worker were queued again", reclaimed)
+    return reclaimed
+
+
+def _due(now: datetime, limit: int, max_attempts: int) -> list[int]:
+    return db.session.scalars(
+        select(OutgoingEmail.id)
+        .where(OutgoingEmail.status == "queued", OutgoingEmail.attempts < max_attempts,
+               or_(OutgoingEmail.next_attempt_at.is_(None), OutgoingEmail.next_attempt_at <= now))
         .order_by(OutgoingEmail.id).limit(limit)).all()
+
+
+def _finish(email_id: int, **values) -> None:
+    """Record how a claimed row's attempt ended (only if it is still ours: `sending`)."""
+    db.session.execute(update(OutgoingEmail)
+                       .where(OutgoingEmail.id == email_id, OutgoingEmail.status == "sending")
+                       .values(**values))
+    db.session.commit()
+
+
+def send_pending(limit: int = 50) -> tuple[int, int]:
+    """Send the emails that are due; returns (sent, failed). Safe to run from many workers."""
+    now = clock.now()
+    max_attempts = _setting("EMAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+    reclaim_stale(now)
     sent = failed = 0
-    for email_id in ids:
+    for email_id in _due(now, limit, max_attempts):
         # Claim the row so two workers never send the same email.
         claimed = db.session.execute(
             update(OutgoingEmail).where(OutgoingEmail.id == email_id,
                                         OutgoingEmail.status == "queued")
-            .values(status="sending", attempts=OutgoingEmail.attempts + 1)).rowcount
+            .values(status="sending", attempts=OutgoingEmail.attempts + 1,
+                    claimed_at=clock.now())).rowcount
         db.session.commit()
         if not claimed:
             continue
@@ -78,13 +132,16 @@ def send_pending(limit: int = 50) -> tuple[int, int]:
             EmailMessage(subject=email.subject, body=email.body, to=[email.to],
                          from_email=current_app.config["MAIL_DEFAULT_SENDER"]).send()
         except Exception as error:  # SMTP down, refused, timed out: keep it for a retry
-            log.warning("email %s not sent: %s", email_id, error)
-            email.status = "queued"
-            email.last_error = str(error)[:300]
             failed += 1
+            if email.attempts >= max_attempts:
+                log.error("email %s not sent after %s attempts, given up: %s",
+                          email_id, email.attempts, error)
+                _finish(email_id, status="failed", last_error=str(error)[:300])
+            else:
+                log.warning("email %s not sent (attempt %s): %s", email_id, email.attempts, error)
+                _finish(email_id, status="queued", last_error=str(error)[:300],
+                        next_attempt_at=clock.now() + retry_delay(email.attempts))
         else:
-            email.status = "sent"
-            email.sent_at = utcnow()
             sent += 1
-        db.session.commit()
+            _finish(email_id, status="sent", sent_at=clock.now())
     return sent, failed

@@ -159,7 +159,11 @@ class StripeEvent(db.Model):
 
 
 class OutgoingEmail(db.Model):
-    """An email queued for sending; (kind, order, key) is unique so nothing is sent twice."""
+    """An email queued for sending; (kind, order, key) is unique so nothing is sent twice.
+
+    `status`: queued (due at `next_attempt_at`, or at once when empty), sending (claimed by
+    a worker at `claimed_at`), sent, or failed (gave up after the last attempt).
+    """
 
     __tablename__ = "outgoing_email"
     __table_args__ = (
@@ -179,6 +183,8 @@ class OutgoingEmail(db.Model):
     last_error = db.Column(db.String(300), nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = db.Column(UTCDateTime, nullable=True)
+    claimed_at = db.Column(UTCDateTime, nullable=True)
+    next_attempt_at = db.Column(UTCDateTime, nullable=True)
 
 
 RETURN_STATUSES = ("requested", "approved", "rejected", "received", "refunded", "replaced")
