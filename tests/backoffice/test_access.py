@@ -1,56 +1,240 @@
-"""Signing in, roles, and the access matrix over every /admin route."""
+"""Signing in, roles, and the access matrix over every /admin route.
+
+The matrix sends every method of every /admin route (read from `app.url_map`, so a new
+route is covered as soon as it exists) as an anonymous visitor, a member of staff and a
+manager, POSTing with a valid CSRF token and filled-in forms, against a database where
+each route's object exists. A refused request must answer as the matrix says AND leave
+every table exactly as it was.
+"""
 import re
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from shop.accounts.service import create_staff
+from shop.database import utcnow
+from shop.extensions import db
+from shop.orders.models import ReturnRequest, WarrantyClaim
+from shop.pages.models import ContactMessage
+from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND
 from tests.backoffice.conftest import PASSWORD, sign_in
+from tests.checkout.conftest import standin  # noqa: F401  (the local Stripe stand-in)
+from tests.factories import make_category, make_order, make_product
 from tests.helpers import csrf_token, flashes
+from tests.payments.standin_fixture import TEST_SECRET_KEY, TEST_WEBHOOK_SECRET
 
-# Routes a plain member of staff may not use; every other /admin route is open to staff.
-MANAGER_ONLY_HINT = "manager_only"
+ANYONE, STAFF, MANAGER = "anyone", "staff", "manager"
+
+# Who may use each /admin endpoint. A route whose endpoint is missing here fails the
+# matrix: whoever adds a route must say who may use it.
+ACCESS = {
+    "accounts.login": ANYONE,
+    "accounts.logout": STAFF,
+    "accounts.password": STAFF,
+    "admin.dashboard": STAFF,
+    "admin.orders": STAFF,
+    "admin.pick_list": STAFF,
+    "admin.order_detail": STAFF,
+    "admin.packing_slip": STAFF,
+    "admin.order_pack": STAFF,
+    "admin.order_ship": STAFF,
+    "admin.order_deliver": STAFF,
+    "admin.order_note": STAFF,
+    "admin.order_cancel": MANAGER,   # the world's order is paid: cancelling refunds it
+    "admin.order_refund": MANAGER,
+    "admin.returns": STAFF,
+    "admin.return_detail": STAFF,
+    "admin.return_approve": STAFF,
+    "admin.return_reject": STAFF,
+    "admin.return_receive": STAFF,
+    "admin.return_replace": STAFF,
+    "admin.return_refund": MANAGER,
+    "admin.claims": STAFF,
+    "admin.claim_detail": STAFF,
+    "admin.claim_approve": MANAGER,  # posted as a goodwill replacement (a repair is staff's)
+    "admin.claim_reject": STAFF,
+    "admin.claim_close": STAFF,
+    "admin.messages": STAFF,
+    "admin.message_detail": STAFF,
+    "admin.message_reply": STAFF,
+    "admin.message_answered": STAFF,
+    "admin.stock": STAFF,
+    "admin.stock_export": STAFF,
+    "admin.stock_variant": STAFF,
+    "admin.stock_receive": STAFF,
+    "admin.stock_adjust": STAFF,
+    "admin.stock_threshold": STAFF,
+    "admin.products": MANAGER,
+    "admin.products_export": MANAGER,
+    "admin.products_import": MANAGER,
+    "admin.products_import_apply": MANAGER,
+    "admin.product_new": MANAGER,
+    "admin.product_edit": MANAGER,
+    "admin.variant_new": MANAGER,
+    "admin.variant_edit": MANAGER,
+    "admin.categories": MANAGER,
+    "admin.category_edit": MANAGER,
+    "admin.staff": MANAGER,
+    "admin.staff_access": MANAGER,
+    "admin.audit": MANAGER,
+}
+
+# What a POST sends besides the CSRF token: for the manager-only routes, a form that
+# would change something were the guard missing; an empty form elsewhere.
+VARIANT_FORM = {"sku": "BENCH-NEW", "price": "199", "weight_g": "9000", "length_cm": "120",
+                "width_cm": "40", "height_cm": "40", "low_stock_threshold": "3"}
+FORMS = {
+    "admin.order_cancel": {"reason": "Customer asked by phone"},
+    "admin.order_refund": {"amount": "5", "reason": "Scuffed box", "request_id": "a" * 32},
+    "admin.claim_approve": {"claim_remedy": "replacement", "goodwill": "y"},
+    "admin.staff": {"email": "new.hire@example.com", "name": "New Hire", "role": "manager",
+                    "password": "a long enough password"},
+    "admin.staff_access": {"action": "make_manager"},
+    "admin.category_edit": {"name": "Benches", "slug": "benches-new", "parent_id": "0",
+                            "warranty_kind": next(iter(DEFAULT_WARRANTY_BY_KIND)),
+                            "position": "0"},
+    "admin.product_new": {"name": "Flat Bench", "slug": "flat-bench-new", "category_id": "{category}",
+                          "short_description": "A sturdy flat bench."},
+    "admin.product_edit": {"name": "Renamed Rack", "slug": "renamed-rack",
+                           "category_id": "{category}", "short_description": "Renamed."},
+    "admin.variant_new": VARIANT_FORM,
+    "admin.variant_edit": {**VARIANT_FORM, "sku": "RACK-RENAMED"},
+}
+LAST = ("accounts.logout",)  # signs the client out, so it is sent after everything else
 
 
-def admin_get_routes(app):
-    """Every GET route under /admin with placeholder values for its arguments."""
+@pytest.fixture
+def app_settings(standin):
+    """Payments go to the local Stripe stand-in (a manager's refund must reach nothing else)."""
+    return {"STRIPE_SECRET_KEY": TEST_SECRET_KEY, "STRIPE_API_BASE": standin.base_url,
+            "STRIPE_WEBHOOK_SECRET": TEST_WEBHOOK_SECRET}
+
+
+@pytest.fixture
+def world(app, staff_user, manager_user):
+    """One object for every kind of id an /admin URL takes, each in a state the route's
+    action would work on: a paid order, a received return, a claim the rules don't cover."""
+    category = make_category(name="Racks", slug="racks")
+    rack = make_product(category, name="Power Rack", slug="power-rack", variants=[
+        {"sku": "RACK-1", "price_cents": 50_000, "on_hand": 4}])
+    variant = rack.variants[0]
+    paid = make_order([(variant, 1)], status="paid")
+    recent = make_order([(variant, 1)], status="delivered",
+                        delivered_at=utcnow() - timedelta(days=3))
+    returned = ReturnRequest(order_id=recent.id, order_line_id=recent.lines[0].id, quantity=1,
+                             reason="damaged", remedy="refund", refund_cents=50_395,
+                             return_shipping_paid_by="shop", status="received")
+    recent.lines[0].return_requested = 1
+    old = make_order([(variant, 1)], status="delivered",
+                     delivered_at=utcnow() - timedelta(days=3 * 365))
+    claim = WarrantyClaim(order_id=old.id, order_line_id=old.lines[0].id,
+                          component="Upholstery", description="The seat cover split.",
+                          covered=False, coverage_reason="Upholstery (1 year) cover ended")
+    message = ContactMessage(name="Alex", email="alex@example.com", topic="choosing",
+                             message="Will the rack fit under 88 in.?")
+    db.session.add_all([returned, claim, message])
+    db.session.commit()
+    other = create_staff("other.staff@example.com", PASSWORD, "staff", "Olly")
+    return {"number": paid.number, "product_id": rack.id, "variant_id": variant.id,
+            "category_id": category.id, "return_id": returned.id, "claim_id": claim.id,
+            "message_id": message.id, "user_id": other.id, "staff": staff_user,
+            "manager": manager_user}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    url: str
+    methods: tuple[str, ...]
+    access: str | None  # None: nobody said who may use it
+    form: dict
+
+
+def admin_routes(app, world) -> list[Route]:
+    """Every /admin route, its URL filled from `world`, in the order they are sent."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/admin") or "GET" not in rule.methods:
+        if not rule.rule.startswith("/admin"):
             continue
-        if rule.endpoint in ("accounts.login",):
+        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(world[m.group(1)]), rule.rule)
+        form = {name: value.format(category=world["category_id"])
+                for name, value in FORMS.get(rule.endpoint, {}).items()}
+        routes.append(Route(rule.endpoint, url, tuple(sorted(rule.methods - {"HEAD", "OPTIONS"})),
+                            ACCESS.get(rule.endpoint), form))
+    return sorted(routes, key=lambda r: (r.endpoint in LAST, r.url))
+
+
+def snapshot() -> dict:
+    """Every row of every table, to compare before and after a refused request."""
+    db.session.rollback()
+    db.session.expire_all()
+    return {table.name: sorted(repr(tuple(row)) for row in db.session.execute(select(table)))
+            for table in db.metadata.sorted_tables}
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after.get(name)]
+
+
+def expected_answer(role: str, access: str) -> str:
+    if access == ANYONE:
+        return "allowed"
+    if role == "anonymous":
+        return "sign-in"
+    return "forbidden" if access == MANAGER and role == STAFF else "allowed"
+
+
+def answer_problem(response, expected: str, method: str) -> str | None:
+    """Why `response` is not the expected answer, or None."""
+    status, location = response.status_code, response.headers.get("Location", "")
+    if expected == "sign-in":
+        ok = status == 302 and "/admin/login" in location
+    elif expected == "forbidden":
+        ok = status == 403
+    elif method == "GET":
+        ok = status == 200
+    else:  # allowed: the view ran (it may still refuse the input or the state)
+        ok = status != 403 and status < 500 and not (status == 302 and "/admin/login" in location)
+    return None if ok else f"expected {expected}, got {status} {location}".strip()
+
+
+def test_every_admin_route_says_who_may_use_it(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.rule.startswith("/admin")}
+    assert sorted(endpoints - set(ACCESS)) == [], "add these routes to ACCESS"
+    assert sorted(set(ACCESS) - endpoints) == [], "these routes are gone; drop them from ACCESS"
+
+
+@pytest.mark.parametrize("role", ["anonymous", STAFF, MANAGER])
+def test_every_admin_route_answers_each_role_and_refusals_change_nothing(app, client, world,
+                                                                          role):
+    # given a visitor, a member of staff or a manager with a valid CSRF token
+    if role != "anonymous":
+        sign_in(client, world[role])
+    token = csrf_token(client, "/admin/login" if role == "anonymous" else "/admin/password")
+    problems = []
+    # when each method of each /admin route is sent
+    for route in admin_routes(app, world):
+        if route.access is None:
+            problems.append(f"{route.endpoint}: not in ACCESS")
             continue
-        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "1", rule.rule)
-        view = app.view_functions[rule.endpoint]
-        routes.append((url, getattr(view, MANAGER_ONLY_HINT, False), rule.endpoint))
-    return routes
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(app, client):
-    for url, _, endpoint in admin_get_routes(app):
-        response = client.get(url)
-        assert response.status_code == 302, (endpoint, response.status_code)
-        assert "/admin/login" in response.headers["Location"]
-
-
-def test_anonymous_posts_are_refused(app, client):
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/admin") and "POST" in rule.methods \
-                and rule.endpoint != "accounts.login":
-            url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "1", rule.rule)
-            assert client.post(url).status_code in (302, 400, 401), rule.endpoint
-
-
-def test_staff_get_staff_pages_and_403_on_manager_pages(app, as_staff):
-    for url, manager_only, endpoint in admin_get_routes(app):
-        status = as_staff.get(url).status_code
-        if manager_only:
-            assert status == 403, endpoint
-        else:
-            assert status in (200, 404), (endpoint, status)
-
-
-def test_managers_get_every_page(app, as_manager):
-    for url, _, endpoint in admin_get_routes(app):
-        assert as_manager.get(url).status_code in (200, 404), endpoint
+        expected = expected_answer(role, route.access)
+        for method in route.methods:
+            before = snapshot() if expected != "allowed" else None
+            if method == "GET":
+                response = client.get(route.url)
+            else:
+                response = client.post(route.url, data={**route.form, "csrf_token": token})
+            # then it answers as the matrix says, and a refusal left every table as it was
+            where = f"{method} {route.url} ({route.endpoint}) as {role}"
+            problem = answer_problem(response, expected, method)
+            if problem:
+                problems.append(f"{where}: {problem}")
+            if before is not None and (changed := changed_tables(before, snapshot())):
+                problems.append(f"{where}: refused, yet changed {changed}")
+    assert not problems, "\n".join(problems)
 
 
 def test_wrong_password_does_not_say_whether_the_account_exists(client, staff_user):
