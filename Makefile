@@ -36,24 +36,23 @@ export STAFF_HINT = Back office: http://$(HOST):$(PORT)/admin (first account: $(
 run: install $(VENV)/.installed-standin
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@if [ -n "$$STRIPE_SECRET_KEY" ]; then \
+	@PIDS=""; trap 'kill $$PIDS 2>/dev/null' EXIT INT TERM; \
+	if [ -n "$$STRIPE_SECRET_KEY" ]; then \
 	  echo "Using the Stripe keys from your environment."; \
-	  echo "Serving the shop on http://$(HOST):$(PORT) (Ctrl+C to stop)"; \
-	  echo "$$STAFF_HINT"; \
-	  exec $(FLASK) run --host $(HOST) --port $(PORT); \
+	else \
+	  export STRIPE_SECRET_KEY=sk_test_local_standin STRIPE_WEBHOOK_SECRET=whsec_local_standin \
+	         STRIPE_API_BASE=http://127.0.0.1:$(STANDIN_PORT) MAIL_BACKEND=console; \
+	  $(BIN)/python -m shop.payments.stripe_standin --port $(STANDIN_PORT) --quiet \
+	    --secret-key $$STRIPE_SECRET_KEY --webhook-secret $$STRIPE_WEBHOOK_SECRET \
+	    --webhook-url http://$(HOST):$(PORT)/stripe/webhook & PIDS="$$PIDS $$!"; \
+	  sleep 1; \
+	  echo ""; \
+	  echo "Payments go to the LOCAL STRIPE STAND-IN on port $(STANDIN_PORT) (no real money):"; \
+	  echo "  card 4242 4242 4242 4242 pays, 4000 0000 0000 0341 is declined."; \
+	  echo "Emails are printed here in the console by the worker."; \
 	fi; \
-	export STRIPE_SECRET_KEY=sk_test_local_standin STRIPE_WEBHOOK_SECRET=whsec_local_standin \
-	       STRIPE_API_BASE=http://127.0.0.1:$(STANDIN_PORT) MAIL_BACKEND=console; \
-	$(BIN)/python -m shop.payments.stripe_standin --port $(STANDIN_PORT) --quiet \
-	  --secret-key $$STRIPE_SECRET_KEY --webhook-secret $$STRIPE_WEBHOOK_SECRET \
-	  --webhook-url http://$(HOST):$(PORT)/stripe/webhook & STANDIN_PID=$$!; \
-	trap 'kill $$STANDIN_PID 2>/dev/null' EXIT INT TERM; \
-	sleep 1; \
-	echo ""; \
-	echo "Serving the shop on http://$(HOST):$(PORT) (Ctrl+C to stop)"; \
-	echo "Payments go to the LOCAL STRIPE STAND-IN on port $(STANDIN_PORT) (no real money):"; \
-	echo "  card 4242 4242 4242 4242 pays, 4000 0000 0000 0341 is declined."; \
-	echo "Emails are printed here in the console."; \
+	$(FLASK) worker & PIDS="$$PIDS $$!"; \
+	echo "Serving the shop on http://$(HOST):$(PORT) (Ctrl+C stops it and the worker)"; \
 	echo "$$STAFF_HINT"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
