@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
-from shop.orders.models import Order, ReturnRequest, WarrantyClaim
+from shop.orders.models import Order, Refund, ReturnRequest, WarrantyClaim
 from shop.pages.models import ContactMessage
 from shop.rules import delivery
 
@@ -49,6 +49,13 @@ def dashboard_numbers(now: datetime) -> dict:
                             order.status, order.discreet, due,
                             "late" if due < today else "today" if due == today else "later"))
     return {
+        # Payments staff must resolve: Stripe took another amount or currency than the total.
+        "mismatched": db.session.execute(
+            select(Order.number, Order.name, Order.total_cents, Order.captured_cents)
+            .where(Order.status == "payment_mismatch").order_by(Order.created_at)).all(),
+        # Refunds whose outcome at Stripe is not known yet (the worker reconciles them).
+        "pending_refunds": db.session.scalar(select(func.count()).select_from(Refund)
+                                             .where(Refund.status == "pending")),
         "now": now,
         "today": today,
         "to_ship": rows,
