@@ -1,11 +1,12 @@
 """Catalog CSV: export one row per variant, and import the same format in two steps.
 
-`preview_import(data)` reads the file and plans every row against the database without
-writing: per-row errors, and what would be created or updated. `apply_import(text, digest,
-...)` plans again and, only when that plan is clean and is the one the manager previewed,
-writes all of it in one transaction. Stock on hand is never touched (new variants start
-at 0), and products go live only when their row says published and their copy passes
-the claims checker.
+`preview_import(data, uploader_id)` reads the file, keeps it in the database under its
+digest (csv_uploads) and plans every row against the catalog without writing to it:
+per-row errors, and what would be created or updated. `apply_import(upload, digest, ...)`
+loads that stored file, plans again and, only when that plan is clean and is the one the
+manager previewed, writes all of it in one transaction, once. Stock on hand is never
+touched (new variants start at 0), and products go live only when their row says
+published and their copy passes the claims checker.
 """
 import csv
 import hashlib
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.accounts.service import record
+from shop.backoffice import csv_uploads
 from shop.backoffice.catalog_forms import (DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G,
                                            cents_to_dollars)
 from shop.backoffice.catalog_service import (review_product_copy, set_status, write_product,
@@ -161,6 +163,7 @@ class ImportPlan:
     rows: list
     ignored_columns: list
     needs_review: bool = False
+    upload: str = ""  # the stored file's digest (csv_uploads), which the apply form posts
 
     @property
     def has_errors(self) -> bool:
@@ -364,10 +367,14 @@ def _check_copy(plan: ImportPlan, first: RowPlan, variant_rows: list) -> None:
             plan.needs_review = plan.needs_review or first.status == "published"
 
 
-def preview_import(data: bytes) -> ImportPlan:
-    """Read an uploaded file and plan it (CsvError when the file itself is unusable)."""
+def preview_import(data: bytes, uploader_id: int) -> ImportPlan:
+    """Read an uploaded file, keep it for the apply step and plan it (CsvError if unusable)."""
     text = normalise(decode(data))
-    return plan_import(text, *read_rows(text))
+    rows, ignored_columns = read_rows(text)
+    upload = csv_uploads.keep(text, uploader_id)
+    plan = plan_import(text, rows, ignored_columns)
+    plan.upload = upload
+    return plan
 
 
 # ---- applying -----------------------------------------------------------------------------
@@ -381,10 +388,13 @@ class ImportRefused(Exception):
         self.stale = stale
 
 
-def apply_import(text: str, digest: str, actor: str, reviewed: bool) -> ImportPlan:
-    """Write a previewed file in one transaction: everything, or nothing if any row fails."""
-    text = normalise(text)
+def apply_import(upload: str, digest: str, uploader_id: int, actor: str,
+                 reviewed: bool) -> ImportPlan:
+    """Write a stored, previewed file in one transaction: everything, or nothing if any row
+    fails; csv_uploads.UploadRefused when the file is gone, not this manager's, or applied."""
+    text = csv_uploads.load(upload, uploader_id)
     plan = plan_import(text, *read_rows(text))
+    plan.upload = upload
     if plan.has_errors:
         raise ImportRefused("Nothing was imported: fix the rows marked below and upload the "
                             "file again.", plan)
@@ -395,6 +405,7 @@ def apply_import(text: str, digest: str, actor: str, reviewed: bool) -> ImportPl
         raise ImportRefused("Some wording going live is flagged for review: read the notes, "
                             "then tick “I reviewed the flagged wording”.", plan)
     try:
+        csv_uploads.claim(upload, uploader_id)
         _write(plan, actor)
         db.session.commit()
     except IntegrityError:

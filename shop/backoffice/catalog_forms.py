@@ -304,25 +304,12 @@ class ImportUploadForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file.")])
 
 
-class ChunkedTextField(HiddenField):
-    """Long text carried in several hidden inputs of one name.
-
-    Flask refuses any single form part over MAX_FORM_MEMORY_SIZE (500 kB), so a CSV of
-    up to 2 MB travels from the preview to the apply step in parts of at most 100,000
-    characters (400 kB in UTF-8); the parts are joined back in order.
-    """
-
-    CHUNK = 100_000
-
-    def process_formdata(self, valuelist):
-        self.data = "".join(valuelist)
-
-    def chunks(self) -> list[str]:
-        text = self.data or ""
-        return [text[i:i + self.CHUNK] for i in range(0, len(text), self.CHUNK)]
-
-
 class ImportApplyForm(FlaskForm):
-    csv_text = ChunkedTextField("CSV", validators=[DataRequired(message="The CSV is missing.")])
-    digest = HiddenField("Preview", validators=[DataRequired(), Length(max=64)])
+    """The preview's Apply button: the stored file's digest and the preview's, not the file."""
+    upload = HiddenField("Upload", validators=[
+        DataRequired(message="The uploaded file is missing: upload the file again."),
+        Regexp(r"^[0-9a-f]{64}$", message="This upload is unknown: upload the file again.")])
+    preview = HiddenField("Preview", validators=[
+        DataRequired(message="The preview is missing: upload the file again."),
+        Length(max=64)])
     reviewed = BooleanField("I reviewed the flagged wording")

@@ -1,9 +1,10 @@
 """Back-office catalog (managers only): products, variants, categories and the CSV files."""
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
-from shop.backoffice import catalog_csv
+from shop.backoffice import catalog_csv, csv_uploads
 from shop.backoffice import catalog_service as service
 from shop.backoffice.catalog_forms import (CategoryForm, ImportApplyForm, ImportUploadForm,
                                            ProductFilterForm, ProductForm, VariantForm)
@@ -211,7 +212,7 @@ def products_export():
 
 
 def _import_page(upload_form, plan=None, refusal=None, status=200):
-    apply_form = ImportApplyForm(formdata=None, csv_text=plan.text, digest=plan.digest) \
+    apply_form = ImportApplyForm(formdata=None, upload=plan.upload, preview=plan.digest) \
         if plan is not None else None
     return render_template("admin/catalog/import.html", form=upload_form, plan=plan,
                            apply_form=apply_form, refusal=refusal, columns=catalog_csv.COLUMNS,
@@ -226,7 +227,7 @@ def products_import():
     if form.validate_on_submit():
         try:
             plan = catalog_csv.preview_import(
-                form.file.data.stream.read(catalog_csv.MAX_CSV_BYTES + 1))
+                form.file.data.stream.read(catalog_csv.MAX_CSV_BYTES + 1), current_user.id)
         except catalog_csv.CsvError as error:
             form.file.errors.append(str(error))
         else:
@@ -237,15 +238,17 @@ def products_import():
 @bp.post("/products/import/apply")
 @manager_required
 def products_import_apply():
-    """Apply a previewed CSV in one transaction, or change nothing."""
+    """Apply a previewed CSV, kept since its upload, in one transaction, or change nothing."""
     form = ImportApplyForm()
     if not form.validate():
         abort(400, description=" ".join(error_messages(form)))
     try:
-        plan = catalog_csv.apply_import(form.csv_text.data, form.digest.data, actor(),
-                                        form.reviewed.data)
+        plan = catalog_csv.apply_import(form.upload.data, form.preview.data, current_user.id,
+                                        actor(), form.reviewed.data)
     except catalog_csv.CsvError as error:
         abort(400, description=str(error))
+    except csv_uploads.UploadRefused as refused:
+        abort(refused.status, description=str(refused))
     except catalog_csv.ImportRefused as refused:
         return _import_page(ImportUploadForm(formdata=None), refused.plan, str(refused),
                             409 if refused.stale else 400)

@@ -1,19 +1,24 @@
 """Catalog CSV: export one row per variant; import with a dry-run preview, then apply all or nothing."""
 import csv
+import hashlib
 import html
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from shop.accounts.models import AuditEntry
+from shop.accounts.service import create_staff
 from shop.backoffice import catalog_service
 from shop.backoffice.catalog_csv import COLUMNS
+from shop.backoffice.models import CsvUpload
 from shop.catalog import copy_review
 from shop.catalog.models import Product, StockMovement, Variant
 from shop.extensions import db
 from shop.rules.copy_claims import Finding
+from tests.backoffice.conftest import PASSWORD, sign_in
 from tests.backoffice.test_catalog_admin import post_multipart
 from tests.factories import make_category, make_product
 from tests.helpers import csrf_token, flashes
@@ -67,18 +72,23 @@ def preview(client, data: bytes, filename="products.csv"):
                                         "file": (io.BytesIO(data), filename)})
 
 
-def apply_from(client, preview_response, **extra):
-    """Submit the preview's Apply form as a browser would: every hidden field, as multipart."""
+def apply_fields(preview_response) -> dict:
+    """The hidden fields of the preview's Apply form, as a browser would send them."""
     page = preview_response.get_data(as_text=True)
     form = re.search(r'<form[^>]*action="/admin/products/import/apply".*?</form>', page, re.S)
     assert form, "no Apply form on the preview"
     data = {}
     for tag in re.findall(r"<input[^>]*>", form.group(0)):
         attrs = {k: html.unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', tag)}
-        if attrs.get("type") == "hidden":  # browsers send line breaks as CRLF
-            data.setdefault(attrs["name"], []).append(attrs["value"].replace("\n", "\r\n"))
-    data.update(extra)
-    return post_multipart(client, "/admin/products/import/apply", data)
+        if attrs.get("type") == "hidden":
+            data[attrs["name"]] = attrs["value"]
+    return data
+
+
+def apply_from(client, preview_response, **extra):
+    """Submit the preview's Apply form: its hidden fields plus `extra`."""
+    return client.post("/admin/products/import/apply",
+                       data={**apply_fields(preview_response), **extra})
 
 
 def errors_by_row(response) -> dict:
@@ -282,7 +292,10 @@ def test_apply_changes_nothing_if_any_write_fails(as_manager, catalog, monkeypat
         apply_from(as_manager, response)
     assert len(calls) == 4
     assert snapshot() == before
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+    assert db.session.scalars(select(AuditEntry.action)
+                              .where(AuditEntry.action != "staff_created")).all() == []
+    # the upload is not marked applied: the same preview can still be applied
+    assert db.session.scalar(select(CsvUpload.applied_at)) is None
 
 
 def test_apply_is_refused_when_the_catalog_changed_since_the_preview(as_manager, catalog):
@@ -302,13 +315,16 @@ def test_apply_is_refused_when_the_catalog_changed_since_the_preview(as_manager,
     assert db.session.get(Variant, variant.id).price_cents == 55_000
 
 
-def test_apply_refuses_a_tampered_file_with_errors(as_manager, catalog):
+def test_apply_imports_the_stored_file_whatever_the_form_carries(as_manager, catalog):
+    # given a previewed file
     response = preview(as_manager, to_csv([row()]))
-    tampered = to_csv([row(price="-5")]).decode()
-    refused = apply_from(as_manager, response, csv_text=tampered)
-    assert refused.status_code == 400
-    assert errors_by_row(refused)[2][0].startswith("price:")
-    assert db.session.scalar(select(func.count()).select_from(Product)) == 2
+    # when the apply form also carries a tampered copy of the file, as the old form did
+    applied = apply_from(as_manager, response, csv_text=to_csv([row(price="-5")]).decode())
+    # then the stored file is imported, not what was posted
+    assert applied.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(Variant.price_cents).where(Variant.sku == "STAND-1")) \
+        == 29_900
 
 
 def test_publishing_review_flagged_copy_by_import_needs_the_tick(as_manager, catalog,
@@ -333,17 +349,127 @@ def test_publishing_review_flagged_copy_by_import_needs_the_tick(as_manager, cat
         == "published"
 
 
-def test_a_file_over_the_per_field_form_limit_travels_to_apply_intact(as_manager, catalog):
-    # 120 rows with a long ignored column: about 700 kB, more than one form part may hold
+def test_a_large_file_stays_on_the_server_and_the_apply_form_posts_its_digest(
+        as_manager, catalog, manager_user):
+    # given a file of about 700 kB: 120 rows with a long ignored column
     columns = COLUMNS + ("supplier_notes",)
     rows = [row(product_slug=f"plate-{i}", name=f"Plate {i} “iron”", sku=f"PLATE-{i}",
                 supplier_notes="é & <b>" * 700) for i in range(120)]
     data = to_csv(rows, columns)
     assert len(data) > 600_000
+    # when it is previewed
     response = preview(as_manager, data)
+    # then the file is kept in the database under its digest, for this manager
     page = response.get_data(as_text=True)
-    assert "Ignored columns: supplier_notes." in page and page.count('name="csv_text"') > 1
+    assert "Ignored columns: supplier_notes." in page and "csv_text" not in page
+    fields = apply_fields(response)
+    assert set(fields) == {"csrf_token", "upload", "preview"}
+    stored = db.session.get(CsvUpload, (fields["upload"], manager_user.id))
+    text = data.decode().replace("\r\n", "\n")  # kept with line ends made plain
+    assert stored.text == text and stored.applied_at is None
+    assert fields["upload"] == hashlib.sha256(text.encode()).hexdigest()
+    # and applying it posts a few hundred bytes and imports every row intact
     assert apply_from(as_manager, response).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Product)) == 122
     assert db.session.scalar(select(Product.name).where(Product.slug == "plate-7")) \
         == "Plate 7 “iron”"
+
+
+# ---- import: the stored upload ----------------------------------------------------------
+
+def test_applying_an_unknown_upload_gets_400_upload_again(as_manager, catalog):
+    # given a preview whose upload digest is swapped for one the server never stored
+    response = preview(as_manager, to_csv([row()]))
+    before = snapshot()
+    # when it is applied
+    refused = apply_from(as_manager, response, upload="0" * 64)
+    # then 400 says to upload the file again, and nothing changed
+    assert refused.status_code == 400
+    assert "upload the file again" in refused.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_applying_an_upload_older_than_a_day_gets_400_upload_again(as_manager, catalog):
+    # given a preview whose upload is a day and a minute old
+    response = preview(as_manager, to_csv([row()]))
+    upload = db.session.scalar(select(CsvUpload))
+    upload.created_at -= timedelta(days=1, minutes=1)
+    db.session.commit()
+    before = snapshot()
+    # when it is applied
+    refused = apply_from(as_manager, response)
+    # then 400 says to upload the file again, and nothing changed
+    assert refused.status_code == 400
+    assert "upload the file again" in refused.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_uploads_older_than_a_day_are_dropped_on_the_next_upload(as_manager, catalog):
+    # given an upload from yesterday
+    preview(as_manager, to_csv([row()]))
+    old = db.session.scalar(select(CsvUpload))
+    old.created_at -= timedelta(days=1, minutes=1)
+    old_digest = old.digest
+    db.session.commit()
+    # when another file is uploaded
+    response = preview(as_manager, to_csv([row(sku="STAND-2")]))
+    # then only the new one is kept
+    db.session.expire_all()
+    assert db.session.scalars(select(CsvUpload.digest)).all() == [
+        apply_fields(response)["upload"]]
+    assert old_digest != apply_fields(response)["upload"]
+
+
+def test_applying_the_same_preview_twice_imports_once(as_manager, catalog):
+    # given a previewed file that matches the catalog already, applied once
+    response = preview(as_manager, as_manager.get("/admin/products/export.csv").get_data())
+    assert apply_from(as_manager, response).status_code == 303
+    # when the same preview is applied again (a second tab, a double click)
+    again = apply_from(as_manager, response)
+    # then it is refused with 409 and the import is recorded once
+    assert again.status_code == 409
+    assert "already imported" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "catalog_imported")) == 1
+
+
+def test_uploading_the_file_again_lets_it_be_applied_again(as_manager, catalog):
+    # given a file imported once
+    exported = as_manager.get("/admin/products/export.csv").get_data()
+    assert apply_from(as_manager, preview(as_manager, exported)).status_code == 303
+    # when it is uploaded and previewed again, then it can be applied again
+    assert apply_from(as_manager, preview(as_manager, exported)).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "catalog_imported")) == 2
+
+
+def test_only_the_manager_who_uploaded_a_file_may_apply_it(app, as_manager, catalog):
+    # given a file one manager previewed
+    response = preview(as_manager, to_csv([row()]))
+    fields = apply_fields(response)
+    before = snapshot()
+    # when another manager posts its Apply form with a valid CSRF token of their own
+    other = sign_in(app.test_client(), create_staff("max.manager@example.com", PASSWORD,
+                                                    "manager", "Max"))
+    token = csrf_token(other, "/admin/products/import")
+    refused = other.post("/admin/products/import/apply",
+                         data={**fields, "csrf_token": token})
+    # then 403, and nothing changed
+    assert refused.status_code == 403
+    assert "Only the manager who uploaded this file" in refused.get_data(as_text=True)
+    assert snapshot() == before
+    assert db.session.scalar(select(CsvUpload.applied_at)) is None
+
+
+def test_staff_cannot_apply_a_managers_upload(app, as_manager, catalog, staff_user):
+    # given a file a manager previewed
+    fields = apply_fields(preview(as_manager, to_csv([row()])))
+    before = snapshot()
+    # when a member of staff posts its Apply form with a valid CSRF token of their own
+    staff = sign_in(app.test_client(), staff_user)
+    refused = staff.post("/admin/products/import/apply",
+                         data={**fields, "csrf_token": csrf_token(staff, "/admin/")})
+    # then 403, and nothing changed
+    assert refused.status_code == 403
+    assert snapshot() == before
+    assert db.session.scalar(select(CsvUpload.applied_at)) is None
