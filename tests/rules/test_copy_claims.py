@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from shop.rules.claims.lexicon import (approval, conditions, drugs, framing, links, mechanisms,
+                                       promises)
+from shop.rules.claims.patterns import ci, first_letters, words
 from shop.rules.copy_claims import (CopyFacts, Finding, check_all, check_copy,
                                     check_copy_against_facts)
 from tests.rules.measure_claims import load_cases, synthetic_catalog
@@ -46,6 +49,11 @@ def test_checker_modules_import_only_the_standard_library_and_the_checker(path):
     assert outside <= {"__future__", "re", "html", "unicodedata", "dataclasses"}
 
 
+@pytest.mark.parametrize("path", CHECKER_MODULES, ids=lambda p: str(p.relative_to(RULES)))
+def test_checker_modules_use_only_the_public_re_api(path):
+    assert "re._" not in path.read_text()          # e.g. re._parser, private to the stdlib
+
+
 def test_checker_modules_stay_small():
     for path in CHECKER_MODULES:
         assert len(path.read_text().splitlines()) <= 400, path
@@ -59,6 +67,52 @@ def test_finding_and_facts_are_frozen_dataclasses():
     assert facts == CopyFacts(120, (), 30, False, 9900, 1)
     with pytest.raises(dataclasses.FrozenInstanceError):
         facts.return_window_days = 90
+
+
+# --- lexicon alternations (grouped by first letter) -----------------------------------
+
+LEXICONS = {
+    "conditions": conditions.CONDITION_TERMS, "claim verbs": links.CLAIM_VERBS,
+    "targeting": links.TARGETING, "cautions": framing.CAUTION_CUES, "drugs": drugs.DRUG_TERMS,
+    "approval": approval.APPROVAL_STRONG, "proof": approval.APPROVAL_EFFECT,
+    "mechanisms": mechanisms.MECHANISM_TERMS, "components": promises.DEFAULT_COMPONENTS,
+}
+
+
+@pytest.mark.parametrize("term, letters", [
+    ("insomnia", {"i"}),
+    ("Xanax", {"x"}),
+    ("o?estrogen", {"o", "e"}),
+    ("(?:knee|hip)\\s+replacements?", {"k", "h"}),
+    ("(?:high\\s+|low\\s+)?blood[- ]pressure", {"h", "l", "b"}),
+    ("(?:(?:talk|group)\\s+)?therap(?:y|ies)", {"t", "g"}),
+    ("(?-i:ADD)(?!\\s+to\\b)", {"a"}),
+    ("(?:x[(|]y|z)w", {"x", "z"}),
+    ("(?:ab)*?c", {"a", "c"}),
+    ("stay|keep", {"s", "k"}),
+    ("(?<!digital\\s)detox\\w*", None),       # opens with a lookbehind: tried everywhere
+    ("\\d{1,4}", None),
+    ("a{0,2}b", None),
+    ("(?:a|)b", None),                       # a branch that matches nothing
+    ("", None),
+])
+def test_first_letters_are_read_from_the_term_or_left_unknown(term, letters):
+    assert first_letters(term) == letters
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_grouped_alternation_matches_exactly_like_the_plain_one(name):
+    # given one lexicon compiled both ways
+    terms = LEXICONS[name]
+    grouped = ci(words(*terms))
+    plain = ci(r"\b(?:" + "|".join(terms) + r")\b")
+    # when both scan the labelled set and the synthetic catalog
+    texts = [sentence for _, _, sentence in CASES] + synthetic_catalog()
+    # then they find the same spans, and the lexicon leaves almost nothing to "anywhere"
+    for text in texts:
+        assert ([m.span() for m in grouped.finditer(text)]
+                == [m.span() for m in plain.finditer(text)]), text
+    assert sum(first_letters(t) is None for t in terms) <= 1
 
 
 # --- the labelled set ------------------------------------------------------------------

@@ -1,8 +1,26 @@
-"""Building the lexicons' regular expressions: case-insensitive alternations bounded by words."""
+"""Building the lexicons' regular expressions: case-insensitive alternations bounded by words.
+
+A lexicon is a list of terms, each a regex fragment; ``words(*terms)`` joins them into one
+alternation. Python's ``re`` tries every alternative in turn at every word boundary, which for
+a few hundred terms is most of the checker's time. So the alternation is grouped by the letter
+a term starts with, ``(?=d)(?:depress...|diabet...)|(?=i)(?:insomnia|...)``: at any position
+only the group of the letter found there is tried. Inside a group the terms keep their order,
+so the matches are exactly those of the plain alternation.
+
+A term's first letters are read from its text (``first_letters``) for the shapes the lexicons
+use: a term that opens with a letter (``insomnia``), or with a group of such alternatives, which
+may be optional (``(?:knee|hip)\\s+replacements?``, ``(?:high\\s+)?cholesterol``). A term of
+any other shape (an escape, a class, a lookbehind) goes into every group: still found, just
+tried at every position. Only for patterns compiled with ``ci`` (the groups compare letters
+case-insensitively).
+"""
 
 from __future__ import annotations
 
 import re
+
+_GROUP_OPEN_RE = re.compile(r"\(\?(?:-i)?:")      # (?:  and  (?-i:
+_OPTIONAL = ("?", "*")
 
 
 def ci(pattern: str) -> re.Pattern:
@@ -10,72 +28,98 @@ def ci(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
-def _first_chars(items) -> tuple[set[str] | None, bool]:
-    """(Characters a parsed regex sequence can start with, lower-cased; None if unknown),
-    and whether the sequence can match the empty string."""
-    c = re._parser  # type: ignore[attr-defined]  # opcodes LITERAL, IN, ... (Python 3.11+)
-    first: set[str] = set()
-    for op, av in items:
-        if op is c.LITERAL:
-            return first | {chr(av).lower()}, False
-        if op is c.IN:
-            chars: set[str] = set()
-            for sub_op, sub_av in av:
-                if sub_op is c.LITERAL:
-                    chars.add(chr(sub_av).lower())
-                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] < 128:
-                    chars.update(chr(x).lower() for x in range(sub_av[0], sub_av[1] + 1))
-                else:
-                    return None, False
-            return first | chars, False
-        if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
-            continue                          # zero width: look further
-        if op is c.SUBPATTERN:
-            sub, nullable = _first_chars(av[-1])
-        elif op is c.BRANCH:
-            sub, nullable = set(), False
-            for seq in av[1]:
-                branch, branch_nullable = _first_chars(seq)
-                if branch is None:
-                    return None, False
-                sub |= branch
-                nullable = nullable or branch_nullable
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            sub, nullable = _first_chars(av[2])
-            nullable = nullable or av[0] == 0
-        else:
-            return None, False
-        if sub is None:
-            return None, False
-        first |= sub
-        if not nullable:
-            return first, False
-    return first, True
+def _class_end(pattern: str, i: int) -> int:
+    """Index just past the character class that opens at ``pattern[i] == "["``."""
+    j = i + 1
+    if pattern[j:j + 1] == "^":
+        j += 1
+    if pattern[j:j + 1] == "]":                   # "[]...]": a leading "]" is a plain character
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+def _structure(pattern: str):
+    """(index, character, depth after it) of each ( ) | that is not escaped or inside a class."""
+    depth, i = 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(pattern, i)
+            continue
+        if ch in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[ch]
+            yield i, ch, depth
+        i += 1
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern: "a|b(?:c|d)" -> ["a", "b(?:c|d)"]."""
+    cuts = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _leading_item(term: str) -> tuple[str, str] | None:
+    """The term's first item and what follows it: a letter ("a", "bc") or a non-capturing group,
+    given as its inside ("(?:a|b)?c" -> ("a|b", "?c")). None for any other opening."""
+    if term[:1].isascii() and term[:1].isalnum():
+        return term[0], term[1:]
+    opening = _GROUP_OPEN_RE.match(term)
+    if opening is None:
+        return None
+    for i, ch, depth in _structure(term):
+        if ch == ")" and depth == 0:
+            return term[opening.end():i], term[i + 1:]
+    return None
+
+
+def first_letters(term: str) -> set[str] | None:
+    """The lower-case letters every match of ``term`` starts with; None when they cannot be read
+    plainly (then the term may start anywhere)."""
+    letters: set[str] = set()
+    branches = _branches(term)
+    if len(branches) > 1:
+        for branch in branches:
+            found = first_letters(branch)
+            if found is None:
+                return None
+            letters |= found
+        return letters
+    item = _leading_item(term)
+    if item is None:
+        return None
+    inside, rest = item
+    found = {inside.lower()} if len(inside) == 1 and inside.isalnum() else first_letters(inside)
+    if found is None or rest[:1] == "{":
+        return None
+    if rest[:1] not in _OPTIONAL:
+        return found
+    rest = rest[2:] if rest[1:2] in ("?", "+") else rest[1:]   # lazy or possessive
+    after = first_letters(rest)                    # the item may be skipped: what follows it
+    return None if after is None else found | after
 
 
 def dispatch(alternatives: tuple[str, ...] | list[str]) -> str:
-    """One alternation, grouped by first character so the engine skips most branches.
+    """One alternation, grouped by first letter so the engine skips most branches.
 
-    At any position only the group of the character there is tried, and inside a group the
-    alternatives keep their order, so matches are the same as the plain alternation's.
-    Falls back to the plain alternation if the stdlib parser is not available.
+    At any position only the group of the letter there is tried (plus, at other characters,
+    the terms whose first letters are unknown), and inside a group the alternatives keep their
+    order, so matches are the same as the plain alternation's.
     """
-    plain = "(?:" + "|".join(alternatives) + ")"
-    try:
-        firsts = []
-        for alt in alternatives:
-            chars, nullable = _first_chars(re._parser.parse(alt, re.I).data)  # type: ignore
-            firsts.append(None if nullable or not chars else chars)
-    except Exception:  # pragma: no cover - private parser changed: stay correct, just slower
-        return plain
+    firsts = [first_letters(alt) for alt in alternatives]
     alphabet = sorted(set().union(*(f for f in firsts if f)))
-    generic = [alt for alt, f in zip(alternatives, firsts) if f is None]
     groups = []
-    for ch in alphabet:
-        members = [alt for alt, f in zip(alternatives, firsts) if f is None or ch in f]
-        groups.append("(?=" + re.escape(ch) + ")(?:" + "|".join(members) + ")")
-    if generic:
-        groups.append("(?:" + "|".join(generic) + ")")
+    for letter in alphabet:
+        members = [alt for alt, f in zip(alternatives, firsts) if f is None or letter in f]
+        groups.append("(?=" + re.escape(letter) + ")(?:" + "|".join(members) + ")")
+    anywhere = [alt for alt, f in zip(alternatives, firsts) if f is None]
+    if anywhere:
+        groups.append("(?:" + "|".join(anywhere) + ")")
     return "(?:" + "|".join(groups) + ")"
 
 
