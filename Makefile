@@ -83,7 +83,7 @@ clean:
 bench: install $(VENV)/.installed-standin
 	$(BIN)/python -m bench.run
 
-## make audit: the installed packages against the advisories PyPI publishes (pip-audit's
-## per-version lookups are not served by this project's package mirror; see the script).
+## make audit: the installed packages against the advisories of the indexes pip is set up with
+## (pip-audit's per-version lookups are not served by this project's package mirror; see the script).
 audit: install-dev
 	$(BIN)/python tools/audit_dependencies.py --python $(BIN)/python
