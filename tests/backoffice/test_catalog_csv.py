@@ -469,7 +469,8 @@ def test_staff_cannot_apply_a_managers_upload(app, as_manager, catalog, staff_us
     staff = sign_in(app.test_client(), staff_user)
     refused = staff.post("/admin/products/import/apply",
                          data={**fields, "csrf_token": csrf_token(staff, "/admin/")})
-    # then 403, and nothing changed
+    # then the manager-only guard refuses it with 403, and nothing changed
     assert refused.status_code == 403
+    assert "Only a manager can do that." in refused.get_data(as_text=True)
     assert snapshot() == before
     assert db.session.scalar(select(CsvUpload.applied_at)) is None
