@@ -1,18 +1,21 @@
 """The gym-equipment storefront: `create_app` builds the Flask application."""
 import os
+from datetime import timedelta
 
 from flask import Flask, render_template
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import shop.models  # noqa: F401  (every table registered before migrations look)
 from shop import caching, commands, security, static_assets, templating
 from shop.cart.views import bp as cart_bp
 from shop.catalog.views import bp as catalog_bp
 from shop.checkout.views import bp as checkout_bp
-from shop.config import BASE_DIR, check_production_settings, config_from_environment
+from shop.config import (BASE_DIR, base_url_settings, check_production_settings,
+                         config_from_environment, warn_about_production_settings)
 from shop.database import tune_connections
-from shop.accounts.service import load_user
+from shop.accounts.sessions import load_staff
 from shop.accounts.views import bp as accounts_bp
 from shop.backoffice.views import bp as admin_bp
 from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -39,6 +42,8 @@ def create_app(config=None) -> Flask:
             app.config.from_mapping(config)
     check_production_settings(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    finish_config(app)
+    warn_about_production_settings(app.config)
 
     register_extensions(app)
     register_blueprints(app)
@@ -47,6 +52,20 @@ def create_app(config=None) -> Flask:
     security.register(app)
     commands.register(app)
     return app
+
+
+def finish_config(app: Flask) -> None:
+    """Settings worked out from others: the secret key, session length, public address, proxies."""
+    config = app.config
+    if not config.get("SECRET_KEY"):  # development only: production refused this already
+        config["SECRET_KEY"] = security.secret_key_from_file(config["SECRET_KEY_FILE"])
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["STAFF_SESSION_HOURS"])
+    if config.get("SHOP_BASE_URL"):
+        config.update(base_url_settings(config["SHOP_BASE_URL"]))
+    proxies = config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies)
 
 
 def register_extensions(app: Flask) -> None:
@@ -58,7 +77,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(load_staff)
     caching.init_app(app)
     static_assets.init_app(app)
 

@@ -92,7 +92,7 @@ def register(app: Flask) -> None:
     def create_staff_command(email, role, name, password):
         """Create a back-office account: flask --app wsgi create-staff EMAIL --role manager."""
         try:
-            user = create_staff(email, password, role, name)
+            user = create_staff(email, password, role, name, actor="command line")
         except AccountError as error:
             raise click.ClickException(str(error))
         click.echo(f"Created {user.role} account {user.email}. Sign in at /admin/login.")

@@ -1,9 +1,16 @@
 """Configuration read from the environment, one class per way the shop runs."""
+import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"
+# Keys that were ever written in this source: anyone can sign cookies with them.
+PUBLIC_SECRET_KEYS = frozenset({"dev-insecure-secret-change-me",
+                                "testing-secret-key-not-for-production"})
+STRIPE_API_ORIGIN = "https://api.stripe.com"
+
+log = logging.getLogger(__name__)
 
 
 def normalise_database_url(url: str) -> str:
@@ -18,11 +25,19 @@ def _default_sqlite_url() -> str:
     return f"sqlite:///{BASE_DIR / 'instance' / 'shop.db'}"
 
 
+def _list_from_env(name: str) -> list[str] | None:
+    """A comma-separated variable as a list, or None when unset or empty."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 class Config:
     """Settings shared by every environment; each can be set from the environment."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Unset in development: create_app then keeps a random key in SECRET_KEY_FILE.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = str(BASE_DIR / "instance" / "secret_key")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", _default_sqlite_url())
     )
@@ -30,7 +45,13 @@ class Config:
     SQLALCHEMY_RECORD_QUERIES = False
     SHOP_NAME = os.environ.get("SHOP_NAME", "Iron & Oak Fitness Supply")
     SHOP_TIMEZONE = os.environ.get("SHOP_TIMEZONE", "America/New_York")
+    # The public address (https://shop.example.com): links built outside a request and in
+    # emails, and canonical links, use it (create_app sets SERVER_NAME from it).
     SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "")
+    # Behind a proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none trusted).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Host names requests may carry (others get 400); None accepts any.
+    TRUSTED_HOSTS = _list_from_env("TRUSTED_HOSTS")
     SHOP_CONTACT_EMAIL = os.environ.get("SHOP_CONTACT_EMAIL", "help@example.com")
     PRODUCTS_PER_PAGE = 24
     LOW_STOCK_LABEL_AT = 5
@@ -52,6 +73,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMIT_LOGIN = "10 per minute;100 per hour"
+    # Failed sign-ins per account (the email typed), whichever client they come from.
+    RATE_LIMIT_LOGIN_ACCOUNT = "10 per minute;30 per hour"
     RATE_LIMIT_ORDER_LOOKUP = "10 per minute;50 per hour"
     RATE_LIMIT_ORDER_REQUESTS = "10 per hour"
     RATE_LIMIT_CONTACT = "5 per minute;30 per day"
@@ -62,6 +85,8 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # A staff sign-in lasts this long (PERMANENT_SESSION_LIFETIME follows it).
+    STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "8"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -109,16 +134,54 @@ def config_from_environment() -> type[Config]:
 
 
 def check_production_settings(settings) -> None:
-    """Refuse to run in production with a default or weak secret key."""
+    """Refuse to run in production without a real secret key or with a Stripe stand-in."""
     if settings.get("ENV_NAME") != "production":
         return
     key = settings.get("SECRET_KEY") or ""
-    if key == DEFAULT_SECRET_KEY or len(key) < 32:
+    if key in PUBLIC_SECRET_KEYS or len(key) < 32:
         raise RuntimeError(
             "Production needs SECRET_KEY set to a random value of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
-    if "127.0.0.1" in (settings.get("STRIPE_API_BASE") or "") or \
-            "localhost" in (settings.get("STRIPE_API_BASE") or ""):
-        raise RuntimeError("Production must talk to Stripe itself, not the local stand-in "
-                           "(unset STRIPE_API_BASE).")
+    api_base = settings.get("STRIPE_API_BASE") or ""
+    if api_base and not is_stripe_itself(api_base):
+        raise RuntimeError(f"Production must talk to Stripe itself ({STRIPE_API_ORIGIN}), not "
+                           f"{api_base!r}: unset STRIPE_API_BASE.")
+
+
+def is_stripe_itself(url: str) -> bool:
+    """True only for https://api.stripe.com (optionally with port 443 or a trailing /)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and parts.hostname == "api.stripe.com"
+            and parts.netloc.lower() in ("api.stripe.com", "api.stripe.com:443")
+            and port in (None, 443) and parts.path in ("", "/")
+            and not parts.query and not parts.fragment)
+
+
+def warn_about_production_settings(settings) -> None:
+    """Log loudly at startup what works in production but is probably a mistake."""
+    if settings.get("ENV_NAME") != "production":
+        return
+    if (settings.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        log.warning("RATE LIMITS ARE KEPT IN EACH WORKER'S MEMORY (RATELIMIT_STORAGE_URI "
+                    "memory://): every gunicorn worker counts on its own, so sign-in and "
+                    "checkout limits are multiplied by the number of workers. Set REDIS_URL.")
+    if settings.get("TRUSTED_PROXIES", 0) == 0:
+        log.warning("TRUSTED_PROXIES is 0: behind a proxy every visitor shares the proxy's "
+                    "rate-limit bucket and links say http://. Set TRUSTED_PROXIES=1 behind "
+                    "one proxy.")
+
+
+def base_url_settings(base_url: str) -> dict:
+    """SERVER_NAME, PREFERRED_URL_SCHEME and APPLICATION_ROOT for SHOP_BASE_URL."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username:
+        raise RuntimeError(f"SHOP_BASE_URL must look like https://shop.example.com, "
+                           f"not {base_url!r}.")
+    return {"SERVER_NAME": parts.netloc.lower(), "PREFERRED_URL_SCHEME": parts.scheme,
+            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}

@@ -5,7 +5,11 @@
   text), or a numeric id in the path beyond a database integer. Back-office forms
   refuse NUL at the field instead, keeping what staff typed.
 - Headers on every response: CSP without inline scripts, no framing, no sniffing.
+- Development without SECRET_KEY gets a random key of its own, kept in a private file.
 """
+import os
+import secrets
+import tempfile
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
@@ -13,6 +17,33 @@ from flask import Flask, abort, render_template, request
 MAX_DATABASE_INT = 2**31 - 1
 
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def secret_key_from_file(path: str) -> str:
+    """The key kept in `path`, made first (random, mode 0600) if there is none yet.
+
+    Every worker of one install must end up with the same key: the key is written
+    in full to a private temporary file which is then linked into place, and linking
+    fails if another worker got there first; everyone then reads the one that won.
+    """
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    if not os.path.exists(path):
+        fd, draft = tempfile.mkstemp(dir=directory, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker made it first: use theirs
+        finally:
+            os.unlink(draft)
+    with open(path) as file:
+        key = file.read().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it to get a new one, "
+                           "or set SECRET_KEY.")
+    return key
 
 
 def _origin(url: str) -> str:

@@ -1,10 +1,33 @@
 """The app factory, configuration and error pages."""
+import os
+import stat
+import threading
+
 import pytest
 from sqlalchemy import text
 
 from shop import create_app
-from shop.config import DEFAULT_SECRET_KEY, ProductionConfig, normalise_database_url
+from shop.accounts.service import create_staff
+from shop.config import PUBLIC_SECRET_KEYS, ProductionConfig, normalise_database_url
 from shop.extensions import db
+from shop.security import secret_key_from_file
+from tests.backoffice.conftest import sign_in
+
+OLD_PUBLIC_KEY = "dev-insecure-secret-change-me"  # was DEFAULT_SECRET_KEY in shop/config.py
+
+
+def development_settings(tmp_path, **overrides) -> dict:
+    """What `gunicorn wsgi:app` gets without SHOP_ENV or SECRET_KEY, on a scratch database."""
+    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'dev.db'}",
+            "SECRET_KEY_FILE": str(tmp_path / "instance" / "secret_key"),
+            "SERVER_NAME": "shop.test", **overrides}
+
+
+@pytest.fixture
+def no_secret_key_in_environment(monkeypatch):
+    if os.environ.get("SECRET_KEY"):
+        pytest.skip("SECRET_KEY is set in this environment")
+    monkeypatch.delenv("SHOP_ENV", raising=False)
 
 
 def test_factory_applies_mapping_overrides(app):
@@ -12,12 +35,67 @@ def test_factory_applies_mapping_overrides(app):
     assert app.config["ENV_NAME"] == "testing"
 
 
-def test_production_refuses_the_default_secret_key(monkeypatch):
-    # given production settings with the built-in key
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", DEFAULT_SECRET_KEY)
+@pytest.mark.parametrize("key", [None, "", *sorted(PUBLIC_SECRET_KEYS)])
+def test_production_refuses_a_missing_or_public_secret_key(monkeypatch, key):
+    # given production settings with no key, or one written in the source
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
     # when / then: the app refuses to start
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig)
+
+
+def test_development_makes_a_private_random_key_once_and_reuses_it(
+        no_secret_key_in_environment, tmp_path):
+    # given no SECRET_KEY and no key file yet
+    key_file = tmp_path / "instance" / "secret_key"
+    # when the app starts twice
+    first = create_app(development_settings(tmp_path))
+    second = create_app(development_settings(tmp_path))
+    # then the key is random, kept in a file only its owner can read, and reused
+    key = first.config["SECRET_KEY"]
+    assert len(key) >= 32 and key not in PUBLIC_SECRET_KEYS
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_text() == key
+    assert second.config["SECRET_KEY"] == key
+
+
+def test_workers_starting_together_share_one_key(tmp_path):
+    # given eight workers starting at the same moment on a fresh install
+    path = str(tmp_path / "instance" / "secret_key")
+    barrier, keys = threading.Barrier(8), []
+
+    def start():
+        barrier.wait()
+        keys.append(secret_key_from_file(path))
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    # then they all use the same key, and no half-made file is left behind
+    assert len(keys) == 8 and len(set(keys)) == 1
+    assert os.listdir(tmp_path / "instance") == ["secret_key"]
+
+
+def test_a_cookie_signed_with_the_old_public_key_does_not_open_the_back_office(
+        no_secret_key_in_environment, tmp_path):
+    # given a manager, and a session cookie signed with the key once printed in the source
+    forger = create_app(development_settings(tmp_path, SECRET_KEY=OLD_PUBLIC_KEY))
+    with forger.app_context():
+        db.create_all()
+        manager = create_staff("mia@example.com", "a long enough password", "manager")
+        forged = sign_in(forger.test_client(), manager, "a long enough password")
+        cookie = forged.get_cookie("session", domain="shop.test").value
+        assert forged.get("/admin/").status_code == 200
+    # when the shop runs without SECRET_KEY and gets that cookie
+    app = create_app(development_settings(tmp_path))
+    client = app.test_client()
+    client.set_cookie("session", cookie, domain="shop.test")
+    response = client.get("/admin/")
+    # then the back office stays shut
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch):

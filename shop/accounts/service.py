@@ -1,5 +1,6 @@
 """Staff account use cases: create, authenticate, change password, and the audit log."""
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.accounts.models import ROLES, AuditEntry, StaffUser
@@ -20,18 +21,28 @@ def _check_password_rules(password: str) -> None:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
 
 
-def create_staff(email: str, password: str, role: str = "staff", name: str = "") -> StaffUser:
+def create_staff(email: str, password: str, role: str = "staff", name: str = "",
+                 actor: str = "command line") -> StaffUser:
+    """Create an account and its audit row in one transaction; `actor` is who made it."""
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(f"Role must be one of: {', '.join(ROLES)}.")
     if "@" not in email:
         raise AccountError("Enter a valid email address.")
     _check_password_rules(password)
-    if db.session.scalar(select(StaffUser).where(StaffUser.email == email)):
-        raise AccountError("An account with that email already exists.")
+    taken = AccountError("An account with that email already exists.")
+    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
+        raise taken
     user = StaffUser(email=email, password_hash=generate_password_hash(password), role=role,
                      name=name)
     db.session.add(user)
+    try:
+        db.session.flush()  # the id, for the audit row; a twin made meanwhile fails here
+    except IntegrityError:
+        db.session.rollback()
+        raise taken from None
+    record(actor, "staff_created", "staff_user", user.id,
+           after={"email": user.email, "role": user.role})
     db.session.commit()
     return user
 
@@ -105,7 +116,7 @@ def change_password(user: StaffUser, current: str, new: str) -> None:
         raise AccountError("Your current password is not right.")
     _check_password_rules(new)
     user.password_hash = generate_password_hash(new)
-    user.session_version += 1
+    user.session_version = StaffUser.session_version + 1  # in SQL: no lost update
     record(user.email, "password_changed", "staff_user", user.id)
     db.session.commit()
 

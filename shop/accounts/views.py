@@ -1,16 +1,14 @@
 """Staff sign-in, sign-out and password change."""
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from shop.accounts import service
+from shop.accounts import service, sessions
 from shop.accounts.forms import LoginForm, PasswordForm
 from shop.extensions import limiter, rate_limit
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
-STAFF_SESSION_HOURS = 8
 
 
 def safe_next(target: str | None) -> str:
@@ -26,14 +24,15 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(rate_limit("RATE_LIMIT_LOGIN_ACCOUNT"), methods=["POST"],
+               key_func=sessions.login_account_key,
+               deduct_when=lambda response: response.status_code != 303)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()
-            login_user(user, duration=timedelta(hours=STAFF_SESSION_HOURS))
-            session.permanent = True
+            sessions.sign_in(user)
             return redirect(safe_next(request.args.get("next")), code=303)
         flash("That email and password don't match an account.", "error")
         return render_template("admin/login.html", form=form), 401
@@ -60,7 +59,7 @@ def password():
         except service.AccountError as error:
             flash(str(error), "error")
             return render_template("admin/password.html", form=form), 400
-        login_user(current_user, duration=timedelta(hours=STAFF_SESSION_HOURS))
+        login_user(current_user)  # this session goes on under the new session version
         flash("Password changed. Other devices were signed out.", "success")
         return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if request.method == "POST" else 200

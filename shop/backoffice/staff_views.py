@@ -20,13 +20,10 @@ def staff():
     if form.validate_on_submit():
         try:
             user = accounts.create_staff(form.email.data, form.password.data, form.role.data,
-                                         form.name.data or "")
+                                         form.name.data or "", actor=actor())
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            accounts.record(actor(), "staff_created", "staff_user", user.id,
-                            after={"email": user.email, "role": user.role})
-            db.session.commit()
             flash(f"Account created for {user.email}.", "success")
             return redirect(url_for("admin.staff"), code=303)
     status = 400 if request.method == "POST" else 200

@@ -53,7 +53,8 @@ def test_a_manager_creates_an_account_with_an_audit_row(as_manager, manager_user
     assert response.status_code == 303
     pat = db.session.scalar(select(StaffUser).where(StaffUser.email == "pat@example.com"))
     assert pat is not None and pat.role == "staff"
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "staff_created"))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "staff_created",
+                                                        AuditEntry.entity_id == str(pat.id)))
     assert entry.actor == manager_user.email and entry.after == {"email": "pat@example.com",
                                                                  "role": "staff"}
 
