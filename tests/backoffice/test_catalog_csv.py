@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from shop.accounts.models import AuditEntry
 from shop.accounts.service import create_staff
-from shop.backoffice import catalog_service
+from shop.backoffice import catalog_csv, catalog_service
 from shop.backoffice.catalog_csv import COLUMNS
 from shop.backoffice.models import CsvUpload
 from shop.catalog import copy_review
@@ -21,7 +21,7 @@ from shop.rules.copy_claims import Finding
 from tests.backoffice.conftest import PASSWORD, sign_in
 from tests.backoffice.test_catalog_admin import post_multipart
 from tests.factories import make_category, make_product
-from tests.helpers import csrf_token, flashes
+from tests.helpers import csrf_token, flashes, outcome, run_concurrently
 
 
 @pytest.fixture
@@ -429,6 +429,27 @@ def test_applying_the_same_preview_twice_imports_once(as_manager, catalog):
     # then it is refused with 409 and the import is recorded once
     assert again.status_code == 409
     assert "already imported" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "catalog_imported")) == 1
+
+
+def test_two_applies_of_one_preview_at_once_import_it_once(app, backend, as_manager, catalog,
+                                                            manager_user):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    # given a previewed file that matches the catalog already
+    fields = apply_fields(preview(as_manager,
+                                  as_manager.get("/admin/products/export.csv").get_data()))
+    uploader_id, email = manager_user.id, manager_user.email
+
+    def apply():
+        return catalog_csv.apply_import(fields["upload"], fields["preview"], uploader_id,
+                                        email, False)
+
+    # when two workers apply it at the same moment
+    outcomes = [outcome(result) for result in run_concurrently(app, [apply, apply])]
+    # then one imports it and the other is told it was already imported
+    assert sorted(outcomes) == ["UploadApplied", "done"]
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == "catalog_imported")) == 1
 
