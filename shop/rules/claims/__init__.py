@@ -8,8 +8,9 @@ Lexicons (data) and engine are kept apart:
   (cautions, disclaimers, hedges), ``drugs``, ``approval``, ``mechanisms``, ``promises``.
 - the engine: ``document`` (normalised text mapped back to the original, sentences,
   clauses), ``patterns`` (how a term list becomes one regex), ``mentions`` (condition
-  mentions and what ties them to the product), ``health`` (the health-claim steps of a
-  sentence), ``fact_check`` (promises against ``CopyFacts``), ``findings`` and ``spans``.
+  mentions and what ties them to the product), ``sentence`` (what every step asks of a
+  sentence), ``health`` (the named health-claim steps of a sentence), ``fact_check``
+  (promises against ``CopyFacts``), ``findings`` and ``spans``.
 
 A new family of claims is a new lexicon module plus one named step in ``health``; new
 wording for an existing family is an edit to its lexicon module only.

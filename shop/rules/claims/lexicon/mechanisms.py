@@ -36,5 +36,5 @@ MATERIAL_RE = ci(r"\b(?:free\s+(?:of|from)|\w+-free|non-?toxic|phthalates?|bpa|l
 # Weak signals on their own.
 HEAL_RE = ci(r"(?<![-\w])(?<!self-)(?<!self\s)\bheal(?:s|ed|ing|er|ers)?\b")
 SELF_HEAL_RE = ci(r"self[- ]$")
-CLINICAL_RE = ci(r"\bclinical\b(?!\s+(?:trials?|studies|study|research|evidence|data|results|tests?|"
-                 r"depression)\b)(?![- ]grade)")
+CLINICAL_RE = ci(r"\bclinical\b(?!\s+(?:trials?|studies|study|research|evidence|data|results|"
+                 r"tests?|depression)\b)(?![- ]grade)")
