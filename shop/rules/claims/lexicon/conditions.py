@@ -144,3 +144,28 @@ ADDICTION_HOBBY_RIGHT_RE = ci(
     r"running|lifting|gains|leaderboard|cardio|sweat)\b")
 SOBER_LEFT_RE = ci(r"\b(?:stay|staying|stays|get|getting|remain\w*|be|being|living|life|"
                    r"newly|stayed|keep\w*|and)\s+$")
+
+# Everyday senses of condition words, each read from the words near the mention.
+DEPRESSED_CONTROL_RE = ci(r"\b(?:levers?|buttons?|pedals?|keys?|switch|triggers?|latch|pins?|"
+                          r"plungers?|clips?|clamps?|springs?|foot|feet|fully)\b")
+FRACTURE_MATERIAL_RE = ci(r"\b(?:steel|frame|weld|plastic|crack)")
+SYMPTOM_OF_WEAR_RE = ci(
+    r"\b(?:overtraining|wear|worn|fault|error|problem|failing|broken|belt|motor)")
+HEADACHE_HASSLE_RE = ci(
+    r"\b(?:assembl\w*|set-?up|install\w*|storage|deliver\w*|shipping|maintenance|"
+    r"logistics|returns?|instructions|tools?|no\s+more|hassle)\b")
+PAIN_RELIEF_RIGHT_RE = ci(r"\s+relie[fv]")
+BURNOUT_TRAINING_RE = ci(r"\b(?:training|overtraining|workouts?|programs?|"
+                         r"plateaus?|motivation|boredom)\b")
+INFECTION_HYGIENE_RE = ci(r"\b(?:anti-?microbial|anti-?bacterial|grips?|"
+                          r"surfaces?|wipe|clean\w*|hygien\w*)\b")
+TREMOR_MACHINE_RE = ci(r"\b(?:frame|machine|motor|belt|deck|wobble)\b")
+BLOATING_PACKAGING_RE = ci(r"\b(?:packag\w*|box|air|inflat\w*)\b")
+SMOKING_HOT_RIGHT_RE = ci(r"[\s-]+hot\b")
+MS_LEFT_RE = ci(r"\b(?:with|managing|manage|has|have|had|for|and|or|battling|from|"
+                r"of|against|fight|fighting|living)\s+$")
+MS_RIGHT_RE = ci(r"\s*(?:patients|sufferers|symptoms|fatigue|flare)")
+ADD_LEFT_RE = ci(r"\b(?:with|for|has|have|had|kids|children|child|teens?|adults?|"
+                 r"and|or)\s+$|/\s*$")
+ADD_RIGHT_RE = ci(r"\s*(?:/|kids|children|symptoms|and\s|or\s)")
+IN_DISORDER_LEFT_RE = ci(r"\bin\s+$")                  # "the papers were in disorder"

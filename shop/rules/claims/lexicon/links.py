@@ -55,3 +55,7 @@ INHERENT_CLAIM_RE = ci(
     r"women|veterans|adults|friends)\s)")
 
 TARGET_SUFFIX_RE = ci(r"\s(?:patients?|sufferers?|survivors?|recovery|rehab\w*|relief)$")
+
+# "keep" is a claim verb only with "at bay" or "away" after the condition.
+KEEP_RE = ci(r"keep")
+AT_BAY_RE = ci(r"\b(?:at\s+bay|away)\b")
