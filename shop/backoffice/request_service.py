@@ -478,6 +478,7 @@ class ClaimPage:
     available: int | None
     ledger: list
     history: list
+    replaceable: bool  # a unit of the line is neither asked back nor replaced yet
 
 
 def claim_queue(status: str, page: int = 1) -> tuple[list, bool]:
@@ -522,9 +523,9 @@ def claim_page(claim_id: int, today: date, zone_name: str) -> ClaimPage | None:
         covered=covered, available=_available(line.variant_id),
         ledger=db.session.scalars(select(StockMovement).where(
             StockMovement.order_id == order.id, StockMovement.reason == "replacement",
-            StockMovement.note.startswith(f"Warranty claim #{claim_id}")).order_by(
+            StockMovement.note.startswith(f"Warranty claim #{claim_id};")).order_by(
             StockMovement.id)).all(),
-        history=_history("warranty_claim", claim_id))
+        history=_history("warranty_claim", claim_id), replaceable=line.units_open > 0)
 
 
 def _require_claim(claim_id: int):
@@ -567,6 +568,7 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
                                  "nothing was changed.")
         after = {"status": to_status, "goodwill": is_goodwill}
         if remedy == "replacement":
+            _claim_unit_for_replacement(line)
             replacement = _send_replacement(order, line, 1, actor, f"Warranty claim #{claim_id}")
             after["replacement_line_id"] = replacement.id
         record(actor, "claim_approved", "warranty_claim", claim_id,
@@ -576,6 +578,23 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
                            f"Your warranty claim for order {order.number} is approved", claim_id,
                            remedy=remedy, goodwill=is_goodwill, shipment=shipment)
     return replacement
+
+
+def _claim_unit_for_replacement(line: OrderLine) -> None:
+    """Count one unit of `line` as replaced under warranty, if one was neither asked back in
+    a return nor replaced already: a conditional UPDATE, so of two staff approving at once
+    for the last unit, one is refused."""
+    claimed = db.session.execute(
+        update(OrderLine)
+        .where(OrderLine.id == line.id,
+               OrderLine.return_requested + OrderLine.warranty_replaced + 1 <= OrderLine.quantity)
+        .values(warranty_replaced=OrderLine.warranty_replaced + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ActionRefused(f"Every unit of {line.name} on this order was already returned "
+                            "(refunded or replaced) or replaced under warranty, so no "
+                            "replacement can be sent; approve a repair or reject the claim. "
+                            "Nothing was changed.")
 
 
 def reject_claim(claim_id: int, reason: str, actor: str) -> None:

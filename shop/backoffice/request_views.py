@@ -153,6 +153,8 @@ def _claim_response(claim_id: int, status: int = 200, **forms):
     forms = {"approve_form": ClaimApproveForm(formdata=None, claim_remedy="repair"),
              "reject_form": ClaimRejectForm(formdata=None),
              "close_form": ClaimCloseForm(formdata=None), **forms}
+    if not page.replaceable:  # every unit was already refunded or replaced
+        forms["approve_form"].claim_remedy.choices = [("repair", "Repair")]
     return render_template("admin/requests/claim.html", page=page, **forms), status
 
 

@@ -82,6 +82,10 @@ class OrderLine(db.Model):
         CheckConstraint("unit_price_cents >= 0", name="price_not_negative"),
         CheckConstraint("return_requested >= 0 AND return_requested <= quantity",
                         name="returns_within_quantity"),
+        # A unit is returned (refunded or replaced through a return) or replaced under
+        # warranty, never both.
+        CheckConstraint("warranty_replaced >= 0 AND return_requested + warranty_replaced "
+                        "<= quantity", name="one_remedy_per_unit"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -104,12 +108,19 @@ class OrderLine(db.Model):
     # Units under a return request that was not rejected: claimed with a conditional
     # update, so a line can never be asked back more times than it was bought.
     return_requested = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Units replaced under a warranty claim, claimed by the same kind of conditional update.
+    warranty_replaced = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     order = db.relationship("Order", back_populates="lines")
 
     @property
     def line_total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
+
+    @property
+    def units_open(self) -> int:
+        """Units neither asked back in a return nor replaced under warranty."""
+        return self.quantity - (self.return_requested or 0) - (self.warranty_replaced or 0)
 
 
 class OrderStatusChange(db.Model):

@@ -30,6 +30,10 @@ def promise_summary(order: Order) -> str:
     return f"Dispatch {delivery.format_day(promise.dispatch_on)}; arrives {arrives}"
 
 
+def _choice(line) -> tuple[int, str]:
+    return line.id, f"{line.name} {line.option}".strip()
+
+
 def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
     today = now.astimezone(ZoneInfo(zone_name)).date()
     reached = {change.status for change in order.history}
@@ -40,15 +44,17 @@ def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
                                                   zone_name) if order.delivered_at else None
         lines.append({
             "line": line, "warranty": warranty.warranty_table(terms),
-            "return_open": bool(decision and decision.eligible) or bool(
+            # a unit asked back or replaced under warranty has had its one remedy
+            "units_open": line.units_open,
+            "return_open": line.units_open > 0 and (bool(decision and decision.eligible) or bool(
                 order.delivered_at and order_requests.return_decision(
-                    order, line, "defective", 1, today, zone_name).eligible),
+                    order, line, "defective", 1, today, zone_name).eligible)),
         })
     return_form = ReturnForm()
-    return_form.line_id.choices = [(line.id, f"{line.name} {line.option}".strip())
-                                   for line in order.lines]
+    return_form.line_id.choices = [_choice(item["line"]) for item in lines if item["return_open"]]
     claim_form = ClaimForm()
-    claim_form.line_id.choices = return_form.line_id.choices
+    open_lines = [_choice(line) for line in order.lines if line.units_open > 0]
+    claim_form.line_id.choices = open_lines
     components = sorted({row["component"] for line in order.lines for row in line.warranty_terms})
     claim_form.component.choices = [(c, c) for c in components]
     return {
@@ -57,8 +63,10 @@ def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
         "history": order.history, "promise": promise_summary(order),
         "return_form": return_form, "claim_form": claim_form,
         "can_return": any(item["return_open"] for item in lines),
-        "can_claim": order.status in ("shipped", "delivered", "partially_refunded")
-        or order.delivered_at is not None,
+        "can_claim": bool(open_lines) and (
+            order.status in ("shipped", "delivered", "partially_refunded")
+            or order.delivered_at is not None),
+        "all_remedied": bool(order.lines) and not open_lines,
         "returns": db.session.scalars(select(ReturnRequest).where(
             ReturnRequest.order_id == order.id).order_by(ReturnRequest.id)).all(),
         "claims": db.session.scalars(select(WarrantyClaim).where(

@@ -14,6 +14,19 @@ class RequestRefused(Exception):
     """The rules say no; the message says why."""
 
 
+def _no_units_left(line: OrderLine) -> str:
+    """Why no more units of `line` can be asked back or claimed for (one remedy per unit)."""
+    left = max(line.units_open, 0)
+    if line.warranty_replaced:
+        return (f"Of the {line.quantity} bought, {line.return_requested} already asked back "
+                f"and {line.warranty_replaced} replaced under warranty: "
+                + (f"you can ask for {left} more." if left else
+                   "every unit was already refunded or replaced."))
+    return (f"You have already asked to return {line.quantity - left} of the {line.quantity} "
+            f"bought; you can ask for {left} more." if left else
+            "You have already asked to return every unit of this item.")
+
+
 def delivered_on(order: Order, zone_name: str) -> date | None:
     if order.delivered_at is None:
         return None
@@ -46,16 +59,13 @@ def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quan
     claimed = db.session.execute(
         update(OrderLine)
         .where(OrderLine.id == line.id,
-               OrderLine.return_requested + quantity <= OrderLine.quantity)
+               OrderLine.return_requested + OrderLine.warranty_replaced + quantity
+               <= OrderLine.quantity)
         .values(return_requested=OrderLine.return_requested + quantity)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        db.session.rollback()
-        left = max(line.quantity - (line.return_requested or 0), 0)
-        raise RequestRefused(
-            f"You have already asked to return {line.quantity - left} of the {line.quantity} "
-            f"bought; you can ask for {left} more." if left else
-            "You have already asked to return every unit of this item.")
+        db.session.rollback()  # and `line` is read again below
+        raise RequestRefused(_no_units_left(line))
     request = ReturnRequest(order_id=order.id, order_line_id=line.id, quantity=quantity,
                             reason=reason, remedy=remedy, details=details,
                             refund_cents=decision.refund_cents if remedy == "refund" else 0,
@@ -84,7 +94,14 @@ def claim_coverage(order: Order, line: OrderLine, component: str, on: date,
 
 def request_claim(order: Order, line: OrderLine, component: str, description: str, on: date,
                   zone_name: str) -> WarrantyClaim:
-    """Record a warranty claim with the rules' coverage answer, and email a receipt."""
+    """Record a warranty claim with the rules' coverage answer, and email a receipt.
+
+    A line whose every unit was asked back or replaced already has had its remedy: the
+    claim is refused (a replacement unit is claimed for on its own replacement order)."""
+    if line.units_open <= 0:
+        raise RequestRefused("Every unit of this item was already asked back or replaced, so "
+                             "it cannot also get a warranty remedy. A replacement we sent has "
+                             "its own order number: claim on that order.")
     coverage = claim_coverage(order, line, component, on, zone_name)
     claim = WarrantyClaim(order_id=order.id, order_line_id=line.id, component=component,
                           description=description, covered=coverage.covered,

@@ -105,8 +105,11 @@ def ask_claim(number):
     components = [row["component"] for row in line.warranty_terms]
     if form.component.data not in components:
         return _refuse(order, f"Part: choose one of {', '.join(components)}.")
-    order_requests.request_claim(order, line, form.component.data, form.description.data,
-                                 clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
+    try:
+        order_requests.request_claim(order, line, form.component.data, form.description.data,
+                                     clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
+    except order_requests.RequestRefused as error:
+        return _refuse(order, str(error))
     flash("Warranty claim sent. We emailed you a receipt and will reply within one business day.",
           "success")
     return redirect(url_for("orders.order_page", number=number), code=303)

@@ -1,5 +1,5 @@
 """Staff handle warranty claims: approve a repair or a replacement, goodwill, reject, close."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +8,8 @@ from shop.accounts.models import AuditEntry
 from shop.backoffice import request_service as service
 from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
-from shop.orders.models import Order, OrderLine, OutgoingEmail, WarrantyClaim
+from shop.orders import requests as order_requests
+from shop.orders.models import Order, OrderLine, OutgoingEmail, ReturnRequest, WarrantyClaim
 from tests.factories import make_order, make_product
 from tests.helpers import flashes, outcome, post_form, run_concurrently
 
@@ -287,3 +288,90 @@ def test_the_customer_sees_the_reason_on_their_order_page(app, as_staff, bench):
               token_from="/track")
     page = customer.get(f"/track/{order.number}").get_data(as_text=True)
     assert "rejected<br><small>Why: The photos show a knife cut.</small>" in page
+
+
+# ---------------------------------------------------------------- one remedy per unit
+
+def claim_on(order, component="Frame and welds") -> WarrantyClaim:
+    """Another claim on the first line of `order`, covered on the receipt."""
+    claim = WarrantyClaim(order_id=order.id, order_line_id=order.lines[0].id, component=component,
+                          description="A weld cracked at the rail.", covered=True,
+                          coverage_reason="Frame and welds (10 years) covered", created_at=TODAY)
+    db.session.add(claim)
+    db.session.commit()
+    return claim
+
+
+def test_a_unit_refunded_in_a_return_gets_no_warranty_replacement(as_staff, bench):
+    # given an Air Rower refunded after a "changed my mind" return, and then a frame claim
+    # on the same unit
+    claim = claim_for(bench, component="Frame and welds")
+    order = db.session.get(Order, claim.order_id)
+    db.session.add(ReturnRequest(order_id=order.id, order_line_id=order.lines[0].id, quantity=1,
+                                 reason="changed_mind", remedy="refund", refund_cents=30_000,
+                                 status="refunded"))
+    order.lines[0].return_requested = 1  # as the customer's request counted it
+    db.session.commit()
+    # when staff open the claim, then a replacement is not offered, only a repair
+    html = as_staff.get(page(claim.id)).get_data(as_text=True)
+    assert 'value="replacement"' not in html and 'value="repair"' in html
+    assert "No replacement: every unit of this line was already returned" in html
+    # and when a replacement is posted anyway, it is refused and nothing moved
+    response = act(as_staff, claim.id, "approve", claim_remedy="replacement")
+    assert response.status_code == 409
+    assert "was already returned (refunded or replaced) or replaced under warranty" in \
+        flashes(response)
+    assert fresh(WarrantyClaim, claim.id).status == "requested"
+    assert fresh(OrderLine, order.lines[0].id).warranty_replaced == 0
+    assert fresh(Variant, bench.id).on_hand == 3 and replacement_moves(bench.id) == []
+    assert db.session.scalar(select(func.count()).select_from(Order)
+                             .where(Order.replacement_for_id.is_not(None))) == 0
+    assert audit_rows("claim_approved") == [] and emails_of("claim_approved") == []
+
+
+def test_two_claims_on_one_unit_get_one_replacement(as_staff, bench):
+    # given two claims on the one bench of an order
+    first = claim_for(bench, component="Frame and welds")
+    order = db.session.get(Order, first.order_id)
+    second = claim_on(order)
+    # when staff approve a replacement for each
+    assert act(as_staff, first.id, "approve", claim_remedy="replacement").status_code == 303
+    response = act(as_staff, second.id, "approve", claim_remedy="replacement")
+    # then only the first sends a unit
+    assert response.status_code == 409
+    assert fresh(WarrantyClaim, second.id).status == "requested"
+    assert fresh(OrderLine, order.lines[0].id).warranty_replaced == 1
+    assert fresh(Variant, bench.id).on_hand == 2 and len(replacement_moves(bench.id)) == 1
+    # and the customer can no longer ask to return the replaced unit
+    assert "replaced under warranty" in str(_try_return(order))
+
+
+def _try_return(order):
+    try:
+        order_requests.request_return(
+            db.session.get(Order, order.id), db.session.get(OrderLine, order.lines[0].id),
+            "defective", "refund", 1, "", (RECENT + timedelta(days=5)).date(), "America/New_York")
+    except order_requests.RequestRefused as error:
+        return error
+    return None
+
+
+def test_concurrent_replacements_for_claims_on_one_unit_send_one(app, backend, bench):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    # given six claims on the one bench of an order
+    order = db.session.get(Order, claim_for(bench, component="Frame and welds").order_id)
+    ids = [claim.id for claim in db.session.scalars(select(WarrantyClaim))] + \
+        [claim_on(order).id for _ in range(5)]
+    line_id = order.lines[0].id
+    # when six members of staff approve a replacement for each at once
+    outcomes = [outcome(result) for result in run_concurrently(app, [
+        lambda cid=cid: service.approve_claim(cid, "replacement", False, "", "worker",
+                                              TODAY.date(), "America/New_York",
+                                              by_manager=False) for cid in ids])]
+    # then exactly one unit was sent
+    assert sorted(outcomes) == ["ActionRefused"] * 5 + ["done"]
+    assert fresh(OrderLine, line_id).warranty_replaced == 1
+    assert fresh(Variant, bench.id).on_hand == 2 and len(replacement_moves(bench.id)) == 1
+    assert sorted(db.session.scalars(select(WarrantyClaim.status))) == \
+        ["approved_replacement"] + ["requested"] * 5

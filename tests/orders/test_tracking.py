@@ -174,3 +174,48 @@ def test_requests_need_the_lookup(client, delivered):
         "line_id": delivered.lines[0].id, "quantity": 1, "reason": "changed_mind",
         "remedy": "refund", "csrf_token": token})
     assert response.status_code == 404
+
+
+def ask_claim(client, order, component="Frame and welds"):
+    token = csrf_token(client, "/track")  # the order page may show no form
+    return client.post(f"/track/{order.number}/claim", data={
+        "line_id": order.lines[0].id, "component": component,
+        "description": "A weld cracked near the base.", "csrf_token": token},
+        follow_redirects=True)
+
+
+def test_a_returned_unit_is_no_longer_offered_for_a_return_or_a_claim(app, client, delivered):
+    # given the customer asked to return the one rack ("changed my mind")
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    assert "Return requested" in flashes(ask_return(client, delivered))
+    # when they open the order page again
+    page = client.get(f"/track/{delivered.number}").get_data(as_text=True)
+    # then neither form offers the rack any more, and the page says why
+    assert "Ask for a return" not in page and "Ask for a warranty repair" not in page
+    assert "Every item on this order was already returned or replaced" in page
+    # and a claim posted for it anyway is refused with a reason, storing nothing
+    response = ask_claim(client, delivered)
+    assert response.status_code == 400
+    assert "Every unit of this item was already asked back or replaced" in flashes(response)
+    assert db.session.scalars(select(WarrantyClaim)).all() == []
+    assert db.session.scalar(select(OutgoingEmail).where(
+        OutgoingEmail.kind == "claim_received")) is None
+
+
+def test_a_unit_replaced_under_warranty_cannot_be_returned_too(app, client):
+    # given 2 dumbbell pairs delivered, one of them replaced under warranty
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    bells = make_product(name="Hex Dumbbells", variants=[{"price_cents": 4_000}])
+    order = make_order([(bells.variants[0], 2)], status="delivered", delivered_at=DELIVERED)
+    order.lines[0].warranty_replaced = 1  # as the staff approval counted it
+    db.session.commit()
+    # when the customer asks to return both
+    response = ask_return(client, order, reason="defective", quantity=2)
+    # then it is refused, saying one can still be asked for, and nothing is stored
+    assert response.status_code == 400
+    assert "1 replaced under warranty: you can ask for 1 more." in flashes(response)
+    assert db.session.scalars(select(ReturnRequest)).all() == []
+    # and the other pair can still be returned
+    assert ask_return(client, order, reason="defective", quantity=1).status_code == 200
+    db.session.expire_all()
+    assert (order.lines[0].return_requested, order.lines[0].warranty_replaced) == (1, 1)
