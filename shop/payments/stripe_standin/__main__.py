@@ -3,9 +3,10 @@
     python -m shop.payments.stripe_standin --port 8420 \\
         [--webhook-url http://127.0.0.1:5000/payments/webhook --webhook-secret whsec_...]
 
-Binds 127.0.0.1 only (`--port 0` picks a free port; the banner names it), keeps
-all state in memory, and refuses to start under SHOP_ENV/FLASK_ENV=production or
-with a live key. Webhook settings may also come from STANDIN_WEBHOOK_URL and
+Binds 127.0.0.1 only (any other `--host` is refused; `--port 0` picks a free port;
+the banner names it), answers only requests addressed to a loopback host, sends no
+CORS headers, keeps all state in memory, and refuses to start under
+SHOP_ENV/FLASK_ENV=production or with a live key. Webhook settings may also come from STANDIN_WEBHOOK_URL and
 STANDIN_WEBHOOK_SECRET (falling back to STRIPE_WEBHOOK_SECRET), or be changed
 while running with `POST /_standin/config`.
 """
@@ -28,6 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m shop.payments.stripe_standin",
         description="Local Stripe stand-in (localstripe + Checkout Sessions) on 127.0.0.1. "
                     "A test and demo tool, not Stripe.")
+    parser.add_argument("--host", default=LOOPBACK_HOST,
+                        help=f"only {LOOPBACK_HOST} is accepted: the stand-in never listens on "
+                             "other interfaces")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--webhook-url", default=os.environ.get("STANDIN_WEBHOOK_URL"),
@@ -47,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     reason = refusal_reason(os.environ, args.secret_key)
     if reason:
         print(f"stripe_standin: refusing to start: {reason}", file=sys.stderr)
+        return 2
+    if args.host != LOOPBACK_HOST:
+        print(f"stripe_standin: refusing to listen on {args.host!r}: the stand-in is a test tool "
+              f"and binds {LOOPBACK_HOST} only", file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
         print(f"stripe_standin: bad port {args.port}", file=sys.stderr)

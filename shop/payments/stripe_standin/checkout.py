@@ -635,6 +635,19 @@ def _state(request: web.Request) -> StandinState:
 # --- middlewares -------------------------------------------------------------------
 
 @web.middleware
+async def loopback_host_middleware(request: web.Request, handler):
+    """Answer only requests addressed to this machine by a loopback name or address.
+
+    The stand-in listens on 127.0.0.1, but a web page elsewhere could still reach it
+    through a name it points at 127.0.0.1 (DNS rebinding): its Host header gives it away.
+    """
+    if not is_loopback_url(f"http://{request.host}/"):
+        return web.Response(status=403, text="The local Stripe stand-in only answers requests "
+                                             "addressed to 127.0.0.1.\n")
+    return await handler(request)
+
+
+@web.middleware
 async def guard_middleware(request: web.Request, handler):
     """localstripe's auth check, minus our public pages, and refusing live keys outright."""
     try:
@@ -961,13 +974,15 @@ def build_app(*, public_url: str | None = None, webhook_url: str | None = None,
     """localstripe's routes and ours on one new aiohttp app, with state in memory.
 
     Our routes are added first, so `POST /v1/refunds` is ours; localstripe's
-    pickle-saving middleware is left out.
+    pickle-saving middleware and its CORS headers are left out, and requests addressed
+    to anything but a loopback host are refused.
     """
     keep_store_in_memory()
     state = StandinState(public_url=public_url, webhook_url=webhook_url,
                          webhook_secret=webhook_secret, sweep_interval=sweep_interval)
     app = web.Application(middlewares=[
-        ls_server.error_middleware, stripe_error_middleware, guard_middleware, idempotency_middleware,
+        loopback_host_middleware, ls_server.error_middleware, stripe_error_middleware,
+        guard_middleware, idempotency_middleware,
     ])
     app[STATE_KEY] = state
     ours = set()
@@ -979,7 +994,8 @@ def build_app(*, public_url: str | None = None, webhook_url: str | None = None,
         if path is None or (route.method, path) in ours:
             continue
         app.router.add_route(route.method, path, route.handler)
-    app.on_response_prepare.append(ls_server.add_cors_headers)
+    # No CORS headers (localstripe's own echo any Origin back): no other site's page may
+    # read the stand-in's answers; its payment page is a plain form and needs none.
     app.on_startup.append(state.start)
     app.on_cleanup.append(state.stop)
     return app
