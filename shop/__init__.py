@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import Flask, render_template
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import shop.models  # noqa: F401  (every table registered before migrations look)
@@ -94,6 +94,12 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, render_http_error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host outside TRUSTED_HOSTS: a plain 400, as no link may be built for that host."""
+        return "Bad request: this site does not answer to that host name.\n", 400, \
+            {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(DataError)
     def unstorable_text(error):

@@ -1,0 +1,131 @@
+"""Behind a TLS proxy: the real client address and scheme, trusted hosts, the public address."""
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+from flask import url_for
+
+from shop import create_app
+from shop.config import BASE_DIR, ProductionConfig, warn_about_production_settings
+from shop.extensions import limiter
+from tests.helpers import csrf_token
+
+PROXY = "10.0.0.7"  # the address every request arrives from when a proxy sits in front
+
+
+def look_up_order(client, visitor: str) -> int:
+    """One order lookup (not found: 404) by `visitor`, as forwarded by the proxy."""
+    token = csrf_token(client, "/track")
+    return client.post("/track", data={"number": "IO-AAAA-BBBB", "email": "a@example.com",
+                                       "csrf_token": token},
+                       headers={"X-Forwarded-For": visitor},
+                       environ_base={"REMOTE_ADDR": PROXY}).status_code
+
+
+@pytest.mark.parametrize("app_settings", [{"TRUSTED_PROXIES": 1,
+                                           "RATE_LIMIT_ORDER_LOOKUP": "2 per minute"}])
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit(app, client):
+    limiter.reset()
+    # given one visitor who used up their order lookups
+    assert [look_up_order(client, "203.0.113.1") for _ in range(3)] == [404, 404, 429]
+    # when another visitor, through the same proxy, looks an order up
+    # then they are not refused for the first one's lookups
+    assert look_up_order(client, "203.0.113.2") == 404
+
+
+@pytest.mark.parametrize("app_settings", [{"RATE_LIMIT_ORDER_LOOKUP": "2 per minute"}])
+def test_without_trusted_proxies_a_forwarded_for_header_changes_nothing(app, client):
+    limiter.reset()
+    # given a client that used up its lookups
+    assert [look_up_order(client, "203.0.113.1") for _ in range(3)] == [404, 404, 429]
+    # when it claims to be someone else, then it is still refused
+    assert look_up_order(client, "203.0.113.99") == 429
+
+
+@pytest.mark.parametrize("app_settings", [{"TRUSTED_PROXIES": 1}])
+def test_behind_a_tls_proxy_links_are_https(app, client):
+    # when the proxy says the visitor came over https
+    response = client.get("/robots.txt", headers={"X-Forwarded-Proto": "https"},
+                          environ_base={"REMOTE_ADDR": PROXY})
+    # then absolute links the shop writes are https too
+    assert "Sitemap: https://shop.test/sitemap.xml" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_settings", [{"TRUSTED_HOSTS": ["shop.test", ".ironoak.example"]}])
+def test_a_request_for_an_untrusted_host_is_400(app, client):
+    # when requests arrive for the shop's names
+    ours = client.get("/robots.txt")
+    subdomain = client.get("/robots.txt", base_url="http://www.ironoak.example")
+    # and for another name, on any page
+    theirs = [client.get("/", base_url="http://evil.example"),
+              client.get("/admin/", base_url="http://evil.example"),
+              client.post("/cart/add", base_url="http://evil.example")]
+    # then only the shop's names are served; the others get a plain 400
+    assert (ours.status_code, subdomain.status_code) == (200, 200)
+    assert [r.status_code for r in theirs] == [400, 400, 400]
+    assert "does not answer to that host name" in theirs[0].get_data(as_text=True)
+
+
+BASE_URL = {"SHOP_BASE_URL": "https://www.ironoak.example", "TRUSTED_PROXIES": 1}
+
+
+@pytest.mark.parametrize("app_settings", [BASE_URL])
+def test_links_built_outside_a_request_use_shop_base_url(app):
+    # when a link is built with no request (a worker's email, a command)
+    link = url_for("catalog.sitemap", _external=True)
+    # then it is the public address
+    assert link == "https://www.ironoak.example/sitemap.xml"
+
+
+@pytest.mark.parametrize("app_settings", [BASE_URL])
+def test_links_built_in_a_request_name_shop_base_url_whatever_host_was_used(app, client):
+    # when the proxy forwards a request that reached it by another name
+    response = client.get("/robots.txt", base_url="http://10.0.0.9:8000",
+                          headers={"X-Forwarded-Proto": "https"},
+                          environ_base={"REMOTE_ADDR": PROXY})
+    # then the links in the page still name the public address
+    assert "Sitemap: https://www.ironoak.example/sitemap.xml" in response.get_data(as_text=True)
+
+
+def test_a_malformed_shop_base_url_is_refused_at_startup(tmp_path):
+    with pytest.raises(RuntimeError, match="SHOP_BASE_URL"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                    "SECRET_KEY": "x" * 64, "SHOP_BASE_URL": "www.ironoak.example"})
+
+
+def test_proxy_host_and_session_settings_come_from_the_environment():
+    # given the environment a deployment sets
+    env = {"TRUSTED_PROXIES": "2", "TRUSTED_HOSTS": "shop.example, .shop.example ,",
+           "SHOP_BASE_URL": "https://shop.example", "STAFF_SESSION_HOURS": "4"}
+    # when a fresh process reads the configuration
+    code = ("import json; from shop.config import Config as C; print(json.dumps("
+            "[C.TRUSTED_PROXIES, C.TRUSTED_HOSTS, C.SHOP_BASE_URL, C.STAFF_SESSION_HOURS]))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR,
+                            capture_output=True, text=True, timeout=60)
+    # then each setting is there
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [2, ["shop.example", ".shop.example"],
+                                         "https://shop.example", 4]
+
+
+def test_production_warns_loudly_when_rate_limits_live_in_each_workers_memory(
+        monkeypatch, tmp_path, caplog):
+    # given production with rate limits kept in memory
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 64)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
+    # when the app starts
+    with caplog.at_level(logging.WARNING):
+        create_app(ProductionConfig)
+    # then the log says so at startup
+    assert any(r.levelno == logging.WARNING and "RATE LIMITS" in r.getMessage()
+               and "REDIS_URL" in r.getMessage() for r in caplog.records)
+
+
+def test_shared_rate_limit_storage_draws_no_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        warn_about_production_settings({"ENV_NAME": "production", "TRUSTED_PROXIES": 1,
+                                        "RATELIMIT_STORAGE_URI": "redis://cache:6379/0"})
+    assert caplog.records == []
