@@ -256,7 +256,8 @@ def test_cancel_returns_to_the_cart_and_releases_stock(client, wired, stock):
     # then they are back at the cart, the order is cancelled and the stock released
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
     db.session.expire_all()
-    assert db.session.get(Order, order.id).status == "cancelled"
+    # (closed by the cancel, or by the session's own "expired" webhook if that came first)
+    assert db.session.get(Order, order.id).status in ("cancelled", "expired")
     assert variant("BAND").reserved == 0
     assert "Loop Bands" in client.get("/cart").get_data(as_text=True)
 
