@@ -59,7 +59,7 @@ def password():
         except service.AccountError as error:
             flash(str(error), "error")
             return render_template("admin/password.html", form=form), 400
-        login_user(current_user)  # this session goes on under the new session version
+        login_user(current_user._get_current_object())  # this session: the new version
         flash("Password changed. Other devices were signed out.", "success")
         return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if request.method == "POST" else 200
