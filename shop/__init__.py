@@ -63,7 +63,7 @@ def finish_config(app: Flask) -> None:
     if config.get("SHOP_BASE_URL"):
         config.update(base_url_settings(config["SHOP_BASE_URL"]))
     proxies = config.get("TRUSTED_PROXIES", 0)
-    if proxies:
+    if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
                                 x_port=proxies)
 

@@ -153,13 +153,11 @@ def is_stripe_itself(url: str) -> bool:
     """True only for https://api.stripe.com (optionally with port 443 or a trailing /)."""
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
     except ValueError:
         return False
-    return (parts.scheme == "https" and parts.hostname == "api.stripe.com"
+    return (parts.scheme == "https"
             and parts.netloc.lower() in ("api.stripe.com", "api.stripe.com:443")
-            and port in (None, 443) and parts.path in ("", "/")
-            and not parts.query and not parts.fragment)
+            and parts.path in ("", "/") and not parts.query and not parts.fragment)
 
 
 def warn_about_production_settings(settings) -> None:

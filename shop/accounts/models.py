@@ -20,7 +20,7 @@ class StaffUser(UserMixin, db.Model):
     password_hash = db.Column(db.String(255), nullable=False)
     role = db.Column(db.String(10), nullable=False, default="staff")
     active = db.Column(db.Boolean, nullable=False, default=True)
-    # Bumped on password change: sessions signed in before it stop working.
+    # Bumped on a password or access change: sessions signed in before it stop working.
     session_version = db.Column(db.Integer, nullable=False, default=1)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime, nullable=True)
