@@ -1,7 +1,7 @@
 """order lines count the units replaced under warranty: one remedy per unit
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-03 10:00:00
 
 `order_line.warranty_replaced` is claimed with a conditional update when staff approve a
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """outbox worker: when a row was claimed, and when it may be tried again
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 11:00:00
 
 Mail is sent by a worker (`flask --app wsgi worker`), never inside a request.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

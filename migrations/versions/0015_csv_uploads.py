@@ -1,7 +1,7 @@
 """catalog CSV uploads kept server-side between preview and apply
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-04 10:00:00
 
 `csv_upload` holds an uploaded catalog CSV under the SHA-256 of its text and the manager
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

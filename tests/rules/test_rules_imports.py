@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "shop" / "rules"
-RULES_MODULES = sorted(RULES_DIR.glob("*.py"))
+RULES_MODULES = sorted(RULES_DIR.rglob("*.py"))
 OWN_PACKAGE = "shop.rules"
 MY_MODULES = ["money.py", "shipping.py", "delivery.py", "warranty.py", "returns.py"]
 CLOCK_METHODS = {"now", "utcnow", "today"}                  # datetime.now(), date.today()
