@@ -42,7 +42,7 @@ run: install $(VENV)/.installed-standin
 	else \
 	  export STRIPE_SECRET_KEY=sk_test_local_standin STRIPE_WEBHOOK_SECRET=whsec_local_standin \
 	         STRIPE_API_BASE=http://127.0.0.1:$(STANDIN_PORT) MAIL_BACKEND=console; \
-	  $(BIN)/python -m shop.payments.stripe_standin --port $(STANDIN_PORT) --quiet \
+	  $(BIN)/python -m standin --port $(STANDIN_PORT) --quiet \
 	    --secret-key $$STRIPE_SECRET_KEY --webhook-secret $$STRIPE_WEBHOOK_SECRET \
 	    --webhook-url http://$(HOST):$(PORT)/stripe/webhook & PIDS="$$PIDS $$!"; \
 	  sleep 1; \

@@ -325,7 +325,7 @@ def main(argv=None) -> int:
         standin_port = free_port()
         standin_env = dict(base_env, SHOP_ENV="development")
         standin = Server("stripe-standin", [
-            PYTHON, "-m", "shop.payments.stripe_standin", "--port", str(standin_port), "--quiet",
+            PYTHON, "-m", "standin", "--port", str(standin_port), "--quiet",
             "--secret-key", "sk_test_bench", "--webhook-secret", "whsec_bench"],
             standin_env, standin_port, workdir)
         servers.append(standin)

@@ -261,7 +261,7 @@ def run(args) -> int:
     try:
         prepare(env, args.units)
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "shop.payments.stripe_standin", "--port", str(standin_port),
+            [sys.executable, "-m", "standin", "--port", str(standin_port),
              "--quiet", "--secret-key", SECRET_KEY, "--webhook-secret", WEBHOOK_SECRET,
              "--webhook-url", f"{base}/stripe/webhook"], env=env, cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

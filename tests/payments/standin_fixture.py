@@ -11,7 +11,7 @@ Pytest fixtures `standin` (one stand-in per test module) and `webhook_receiver`
 (one per test, already wired to the stand-in) are defined here too: import them
 into a test module or a conftest to use them.
 
-The stand-in runs as a subprocess (`python -m shop.payments.stripe_standin --port 0`)
+The stand-in runs as a subprocess (`python -m standin --port 0`)
 on a free loopback port, read from its banner; starting waits (bounded) until it
 answers, and stopping terminates that one process.
 """
@@ -51,7 +51,7 @@ _SCRUBBED_ENV = ("SHOP_ENV", "FLASK_ENV", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_S
 
 
 def standin_command(*extra_args: str) -> list[str]:
-    return [sys.executable, "-m", "shop.payments.stripe_standin", *extra_args]
+    return [sys.executable, "-m", "standin", *extra_args]
 
 
 def standin_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:

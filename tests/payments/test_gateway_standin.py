@@ -32,7 +32,7 @@ from shop.payments.gateway import (  # noqa: E402
     StripeClient,
     client_from_config,
 )
-from shop.payments.stripe_standin import banner, free_port, refusal_reason  # noqa: E402
+from standin import banner, free_port, refusal_reason  # noqa: E402
 from tests.payments.standin_fixture import (  # noqa: E402,F401  (fixtures are used by name)
     PROJECT_ROOT,
     TEST_SECRET_KEY,

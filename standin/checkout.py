@@ -44,7 +44,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from localstripe import resources as ls_resources
 
-from shop.payments.stripe_standin import (
+from standin import (
     DECLINED_CARD,
     PAYING_CARD,
     is_live_key,
@@ -76,7 +76,7 @@ with warnings.catch_warnings():
     from localstripe import server as ls_server  # noqa: E402  (after the store is patched)
 from localstripe.errors import UserError  # noqa: E402
 
-log = logging.getLogger("stripe_standin")
+log = logging.getLogger("standin")
 
 # The API version stripe-python 13.2 speaks; stamped on the events we send.
 API_VERSION = "2025-10-29.clover"

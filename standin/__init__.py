@@ -6,7 +6,7 @@ only, keeps its state in memory (no /tmp/localstripe.pickle), and adds what
 localstripe lacks (see `checkout.py`): `/v1/checkout/sessions`, a plain hosted
 payment page at `/pay/<id>`, signed webhooks and idempotency keys.
 
-Launch with `python -m shop.payments.stripe_standin --port N`.
+Launch with `python -m standin --port N`.
 
 Importing this package does not import localstripe or aiohttp; `checkout.py`
 does. Nothing here imports stripe: the gateway is the only module that does.

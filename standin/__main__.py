@@ -1,7 +1,7 @@
 """Launch the local Stripe stand-in: a test tool, not Stripe.
 
-    python -m shop.payments.stripe_standin --port 8420 \\
-        [--webhook-url http://127.0.0.1:5000/payments/webhook --webhook-secret whsec_...]
+    python -m standin --port 8420 \\
+        [--webhook-url http://127.0.0.1:5000/stripe/webhook --webhook-secret whsec_...]
 
 Binds 127.0.0.1 only (any other `--host` is refused; `--port 0` picks a free port;
 the banner names it), answers only requests addressed to a loopback host, sends no
@@ -21,12 +21,12 @@ import signal
 import socket
 import sys
 
-from shop.payments.stripe_standin import DEFAULT_PORT, LOOPBACK_HOST, banner, refusal_reason
+from standin import DEFAULT_PORT, LOOPBACK_HOST, banner, refusal_reason
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m shop.payments.stripe_standin",
+        prog="python -m standin",
         description="Local Stripe stand-in (localstripe + Checkout Sessions) on 127.0.0.1. "
                     "A test and demo tool, not Stripe.")
     parser.add_argument("--host", default=LOOPBACK_HOST,
@@ -50,23 +50,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     reason = refusal_reason(os.environ, args.secret_key)
     if reason:
-        print(f"stripe_standin: refusing to start: {reason}", file=sys.stderr)
+        print(f"standin: refusing to start: {reason}", file=sys.stderr)
         return 2
     if args.host != LOOPBACK_HOST:
-        print(f"stripe_standin: refusing to listen on {args.host!r}: the stand-in is a test tool "
+        print(f"standin: refusing to listen on {args.host!r}: the stand-in is a test tool "
               f"and binds {LOOPBACK_HOST} only", file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
-        print(f"stripe_standin: bad port {args.port}", file=sys.stderr)
+        print(f"standin: bad port {args.port}", file=sys.stderr)
         return 2
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
 
     try:
-        from shop.payments.stripe_standin.checkout import build_app
+        from standin.checkout import build_app
     except ImportError as exc:
-        print(f"stripe_standin: cannot import localstripe/aiohttp ({exc}); "
+        print(f"standin: cannot import localstripe/aiohttp ({exc}); "
               "pip install -r requirements-standin.txt", file=sys.stderr)
         return 1
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        print(f"stripe_standin: cannot listen on {LOOPBACK_HOST}:{args.port}: {exc}", file=sys.stderr)
+        print(f"standin: cannot listen on {LOOPBACK_HOST}:{args.port}: {exc}", file=sys.stderr)
         return 1
     port = sock.getsockname()[1]
     public_url = f"http://{LOOPBACK_HOST}:{port}"
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                         webhook_secret=args.webhook_secret)
     except ValueError as exc:
         sock.close()
-        print(f"stripe_standin: {exc}", file=sys.stderr)
+        print(f"standin: {exc}", file=sys.stderr)
         return 2
 
     asyncio.run(_serve(app, sock, port, args))
