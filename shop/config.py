@@ -9,6 +9,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PUBLIC_SECRET_KEYS = frozenset({"dev-insecure-secret-change-me",
                                 "testing-secret-key-not-for-production"})
 STRIPE_API_ORIGIN = "https://api.stripe.com"
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,14 @@ class Config:
     RATE_LIMIT_CHECKOUT = "20 per minute"
     # Checkouts one client may start (each holds stock for up to 30 minutes).
     RATE_LIMIT_CHECKOUT_STARTS = "10 per hour"
-    # Stripe: real keys when set; otherwise `make run` points these at the local stand-in.
+    # Stripe: the keys, and STRIPE_API_BASE only to point the shop at a Stripe-compatible
+    # API other than api.stripe.com (development and tests; production refuses it).
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # Origins whose payment pages a checkout sends the browser on to (the CSP's form-action);
+    # the origin of STRIPE_API_BASE, when set, is added to them.
+    CHECKOUT_FORM_ORIGINS = _list_from_env("CHECKOUT_FORM_ORIGINS") or [STRIPE_CHECKOUT_ORIGIN]
     # A staff sign-in lasts this long (PERMANENT_SESSION_LIFETIME follows it).
     STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "8"))
     SESSION_COOKIE_HTTPONLY = True
@@ -134,7 +139,7 @@ def config_from_environment() -> type[Config]:
 
 
 def check_production_settings(settings) -> None:
-    """Refuse to run in production without a real secret key or with a Stripe stand-in."""
+    """Refuse to run in production without a real secret key or with an API other than Stripe's."""
     if settings.get("ENV_NAME") != "production":
         return
     key = settings.get("SECRET_KEY") or ""

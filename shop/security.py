@@ -8,15 +8,17 @@
 - Development without SECRET_KEY gets a random key of its own, kept in a private file.
 """
 import os
+import re
 import secrets
 import tempfile
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
 
-MAX_DATABASE_INT = 2**31 - 1
+from shop.config import STRIPE_CHECKOUT_ORIGIN
 
-STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+MAX_DATABASE_INT = 2**31 - 1
+ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")  # scheme://host[:port]
 
 
 def secret_key_from_file(path: str) -> str:
@@ -51,12 +53,34 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def checkout_form_origins(config) -> list[str]:
+    """The origins a checkout may send the browser on to for payment.
+
+    CHECKOUT_FORM_ORIGINS (Stripe Checkout unless set), then the origin of
+    STRIPE_API_BASE when one is configured: a Stripe-compatible API there serves
+    its hosted payment pages from its own origin.
+    """
+    origins = [_checked_origin("CHECKOUT_FORM_ORIGINS", value, whole=True)
+               for value in config.get("CHECKOUT_FORM_ORIGINS") or [STRIPE_CHECKOUT_ORIGIN]]
+    if config.get("STRIPE_API_BASE"):
+        api_origin = _checked_origin("STRIPE_API_BASE", config["STRIPE_API_BASE"], whole=False)
+        if api_origin not in origins:
+            origins.append(api_origin)
+    return origins
+
+
+def _checked_origin(setting: str, value: str, *, whole: bool) -> str:
+    """The scheme://host[:port] of `value`; refused unless it is one (`whole`: and nothing more)."""
+    origin = _origin(value.strip())
+    if not ORIGIN.fullmatch(origin) or (whole and origin != value.strip().rstrip("/")):
+        raise RuntimeError(f"{setting} must name an origin like https://pay.example.com, "
+                           f"not {value!r}.")
+    return origin
+
+
 def content_security_policy(config) -> str:
-    """The CSP: our own scripts, styles and images only; forms may go on to Stripe Checkout."""
-    form_targets = ["'self'", STRIPE_CHECKOUT_ORIGIN]
-    standin = _origin(config.get("STRIPE_API_BASE") or "")
-    if standin:  # the local Stripe stand-in hosts its payment page on its own port
-        form_targets.append(standin)
+    """The CSP: our own scripts, styles and images only; forms may go on to the payment pages."""
+    form_targets = ["'self'", *checkout_form_origins(config)]
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",

@@ -1,1 +1,1 @@
-"""Payments: the Stripe gateway (the only module that imports stripe) and the local Stripe stand-in."""
+"""Payments: the Stripe gateway (the only module that imports stripe) and the payment service."""

@@ -1,11 +1,11 @@
 """The Stripe gateway: the only module in the project that imports `stripe`.
 
 Built from plain values (no Flask): `StripeClient(secret_key, api_base=...)`, or
-`client_from_config(app.config)`. It speaks to real Stripe, or to the local
-stand-in when `api_base` points at it (`python -m shop.payments.stripe_standin`).
+`client_from_config(app.config)`. It speaks to real Stripe, or to a Stripe-compatible
+API at `api_base` (tests and `make run` use a local one, kept outside `shop/`).
 
 Everything it returns is our own frozen dataclass, read defensively from Stripe's
-objects (the stand-in's lack many fields; `payment_intent` may be an id or an
+objects (a test API's lack many fields; `payment_intent` may be an id or an
 expanded object). Every stripe exception is mapped to ours:
 
     PaymentError
@@ -236,7 +236,7 @@ def _translate(exc: Exception) -> PaymentError:
 # --- the client ----------------------------------------------------------------------
 
 class StripeClient:
-    """Checkout Sessions, refunds and webhooks, against Stripe or the local stand-in."""
+    """Checkout Sessions, refunds and webhooks, against Stripe or a Stripe-compatible API."""
 
     def __init__(self, secret_key: str, api_base: str | None = None, webhook_secret: str = "",
                  timeout: float = 10, max_network_retries: int = 2):
@@ -307,7 +307,7 @@ class StripeClient:
         """Refund part or all of a captured payment.
 
         The caller must never ask for more than was captured minus earlier refunds:
-        the local stand-in does not refuse over-refunds (Stripe does). The key is also
+        a Stripe-compatible test API may not refuse over-refunds (Stripe does). The key is also
         kept in the refund's metadata, so `find_refund` can find it again after a call
         whose outcome is unknown (Stripe forgets idempotency keys after 24 hours).
         """
