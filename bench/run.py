@@ -260,7 +260,7 @@ import json, os, re, sys
 import sqlalchemy as sa
 from shop import create_app
 from shop.extensions import db
-from shop.caching import cache
+from shop.web_cache import cache
 pages = json.loads(sys.argv[1])
 app = create_app({"RATE_LIMIT_CHECKOUT": "1000000 per minute"})
 counts = {}

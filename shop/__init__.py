@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import shop.models  # noqa: F401  (every table registered before migrations look)
-from shop import caching, commands, security, static_assets, templating
+from shop import commands, security, static_assets, templating, web_cache
 from shop.cart.views import bp as cart_bp
 from shop.catalog.views import bp as catalog_bp
 from shop.checkout.views import bp as checkout_bp
@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_staff)
-    caching.init_app(app)
+    web_cache.init_app(app)
     static_assets.init_app(app)
 
 

@@ -27,6 +27,7 @@ from shop.backoffice.catalog_service import (review_product_copy, set_status, wr
 from shop.catalog.forms import dollars_to_cents
 from shop.catalog.models import PRODUCT_STATUSES, Category, Product, Variant
 from shop.extensions import db
+from shop.web_cache import versions
 
 COLUMNS = ("product_slug", "name", "brand", "category_slug", "status", "short_description",
            "sku", "option_name", "option_value", "price", "compare_at", "weight_g",
@@ -416,6 +417,7 @@ def apply_import(upload: str, digest: str, uploader_id: int, actor: str,
     except BaseException:
         db.session.rollback()
         raise
+    versions.catalog_changed()
     return plan
 
 

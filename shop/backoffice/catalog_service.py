@@ -17,6 +17,7 @@ from shop.accounts.service import record
 from shop.catalog.copy_review import FieldFinding, blocking, product_facts, review_copy
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
+from shop.web_cache import versions
 
 PAGE_SIZE = 50
 MAX_SEARCH_TERMS = 8
@@ -225,12 +226,14 @@ def write_variant(variant: Variant | None, product: Product, values: dict, actor
 
 
 def _commit(message: str, field: str) -> None:
-    """Commit; a unique constraint another request won meanwhile becomes a CatalogError."""
+    """Commit, then have the shop's pages rendered afresh; a unique constraint another
+    request won meanwhile becomes a CatalogError."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise CatalogError(message, field) from None
+    versions.catalog_changed()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from shop.accounts import service as accounts
 from shop.catalog.models import Product, StockMovement, Variant
 from shop.extensions import db
 from shop.orders.models import Order
+from shop.web_cache import versions
 
 ADJUST_REASONS = {
     "count_correction": "Count correction",
@@ -165,6 +166,7 @@ def receive(variant_id: int, quantity: int, note: str, actor: str) -> tuple[int,
         raise
     _audit_stock(actor, "stock_received", variant_id, before, after, note)
     db.session.commit()
+    versions.stock_moved([(variant_id, quantity)])
     return before, after
 
 
@@ -183,6 +185,7 @@ def adjust(variant_id: int, delta: int, reason: str, note: str, actor: str) -> t
         raise
     _audit_stock(actor, "stock_adjusted", variant_id, before, after, f"{reason}: {note}")
     db.session.commit()
+    versions.stock_moved([(variant_id, delta)])
     return before, after
 
 
@@ -203,9 +206,16 @@ def set_threshold(variant_id: int, threshold: int, actor: str) -> None:
 
 def put_back_order_stock(order: Order, actor: str, reason: str = "cancelled") -> None:
     """Return a paid order's sold units to the shelf, inside the caller's transaction
-    (the lines `shop.orders.service.sell_lines` took them for)."""
+    (the lines `shop.orders.service.sell_lines` took them for). After its commit, the
+    caller calls `shop.web_cache.versions.stock_moved(order_stock_changes(order))`."""
     for line in order.lines:
         if line.variant_id is None:
             continue
         _change_on_hand(line.variant_id, line.quantity, reason, actor,
                         f"Order {order.number} {reason}", order_id=order.id)
+
+
+def order_stock_changes(order: Order) -> list[tuple[int, int]]:
+    """(variant id, units) of each line `put_back_order_stock` returns to the shelf."""
+    return [(line.variant_id, line.quantity) for line in order.lines
+            if line.variant_id is not None]

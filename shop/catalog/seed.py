@@ -5,6 +5,7 @@ from shop.catalog import demo_data
 from shop.catalog.copy_review import blocking, product_facts, review_copy
 from shop.catalog.models import Category, Product, StockMovement, Variant
 from shop.extensions import db
+from shop.web_cache import versions
 
 
 class BlockedCopy(Exception):
@@ -81,4 +82,5 @@ def seed_demo(products=None, categories=None) -> dict:
                                              note="Demo catalog opening stock"))
             created["variants"] += 1
     db.session.commit()
+    versions.catalog_changed()
     return created

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, distinct, exists, func, or_, select
 
-from shop import caching
 from shop.catalog import search_index
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
@@ -66,7 +65,7 @@ class ListingPage:
     total: int
     page: int
     per_page: int
-    brands: list[str] = field(default_factory=list)
+    brands: list[str] | None = field(default_factory=list)  # None: not read (see list_products)
 
     @property
     def pages(self) -> int:
@@ -127,11 +126,6 @@ _ALL_CATEGORIES = select(*_CATEGORY_COLUMNS).order_by(_C.c.position, _C.c.name)
 def all_categories() -> list[CategoryInfo]:
     """Every category in shelf order (one query; the list is short)."""
     return [CategoryInfo(*row) for row in db.session.execute(_ALL_CATEGORIES)]
-
-
-def catalog_categories() -> list[CategoryInfo]:
-    """`all_categories` through the catalog cache (no query while the cache is fresh)."""
-    return caching.remember("categories", all_categories)
 
 
 def _has_variants():
@@ -357,28 +351,36 @@ def _in_one_statement(shape: tuple, terms: list[str]) -> bool:
         and db.engine.dialect.name in ("sqlite", "postgresql")
 
 
+def _scope_params(category_ids: list[int] | None, terms: list[str]) -> tuple[int, dict]:
+    """The search shape of `terms` and the bound parameters of a listing's scope."""
+    params: dict = {}
+    search_shape = _search_shape(terms, params)
+    if category_ids is not None:
+        params["category_ids"] = list(category_ids)
+    return search_shape, params
+
+
 def list_products(
     filters: ListingFilters,
     per_page: int,
     category_ids: list[int] | None = None,
     terms: list[str] | None = None,
+    with_brands: bool = True,
 ) -> ListingPage:
     """One page of published products with filters and sorting, plus the brand facet.
 
     Two queries whatever the page size: the page (with its total through a window
-    function) and the brands available under the same scope (cached: brands change
-    only when products do). Most searches take one: `_search_statement`, since their
-    brands, one list per search, are seldom in the cache.
+    function) and the brands available under the same scope (`listing_brands`). Most
+    searches take one: `_search_statement` reads their brands with the page. With
+    `with_brands` False, brands that would take a query of their own are left out
+    (`brands` is None): the caller reads them, through a cache say, with `listing_brands`.
     """
     terms = terms or []
     sort = filters.sort if filters.sort in SORTS else "featured"
-    params: dict = {}
-    search_shape = _search_shape(terms, params)
+    search_shape, params = _scope_params(category_ids, terms)
     shape = (category_ids is not None, search_shape, bool(filters.brand),
              filters.min_price_cents is not None, filters.max_price_cents is not None,
              bool(filters.in_stock), sort)
-    if category_ids is not None:
-        params["category_ids"] = list(category_ids)
     if filters.brand:
         params["brand"] = filters.brand
     if filters.min_price_cents is not None:
@@ -395,22 +397,21 @@ def list_products(
                                   params).all()
     total = rows[0].total if rows else 0
     items = [ProductCard(*row[:12]) for row in rows]
-
-    brand_params = {k: v for k, v in params.items()
-                    if k in ("category_ids", "search_index_query") or k.startswith("term_")}
-    brand_shape = (category_ids is not None, search_shape)
-
-    def load_brands():
-        stmt = _statement("brands", brand_shape, _brands_statement)
-        return _brand_list(list(db.session.execute(stmt, brand_params).scalars()))
-
     if rows and one_statement:
         brands = _brand_list(rows[0].brands)
     else:
-        brands = caching.remember(("brands", brand_shape, repr(sorted(brand_params.items()))),
-                                  load_brands)
+        brands = listing_brands(category_ids, terms) if with_brands else None
     return ListingPage(items=items, total=total, page=filters.page, per_page=per_page,
                        brands=brands)
+
+
+def listing_brands(category_ids: list[int] | None = None,
+                   terms: list[str] | None = None) -> list[str]:
+    """The brands of the published products in a listing's scope (one query); they change
+    only when products do."""
+    search_shape, params = _scope_params(category_ids, terms or [])
+    stmt = _statement("brands", (category_ids is not None, search_shape), _brands_statement)
+    return _brand_list(list(db.session.execute(stmt, params).scalars()))
 
 
 def _featured_statement():
@@ -471,3 +472,21 @@ def sitemap_entries() -> tuple[list[tuple[str, object]], list[str]]:
     ).all()
     categories = db.session.execute(select(Category.slug).order_by(Category.position)).scalars()
     return [tuple(p) for p in products], list(categories)
+
+
+def published_product_id(slug: str) -> int | None:
+    """The id of the published product at `slug`, or None."""
+    return db.session.scalar(select(_P.c.id).where(_P.c.slug == slug,
+                                                   _P.c.status == "published"))
+
+
+def available_by_product(variant_ids: list[int]) -> dict[int, dict[int, int]]:
+    """For the products of `variant_ids`: each variant's available units (on hand less
+    reserved), by product id then variant id (one query)."""
+    products = select(_V.c.product_id).where(_V.c.id.in_(variant_ids))
+    rows = db.session.execute(select(_V.c.product_id, _V.c.id, _V.c.on_hand - _V.c.reserved)
+                              .where(_V.c.product_id.in_(products))).all()
+    stock: dict[int, dict[int, int]] = {}
+    for product_id, variant_id, available in rows:
+        stock.setdefault(product_id, {})[variant_id] = available
+    return stock

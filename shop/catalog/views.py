@@ -1,10 +1,13 @@
 """Catalog pages: home, categories, search, product pages, sitemap and robots.
 
 Home, category, search and product pages are served from the catalog cache
-(shop/caching.py): rendered once, shared by visitors, filled in with each
-visitor's cart count and CSRF token on the way out (and, on product pages, the
-delivery promise to the visitor's destination as of this minute).
+(shop/web_cache/): rendered once per version, shared by visitors, filled in with
+each visitor's cart count and CSRF token on the way out (and, on product pages, the
+delivery promise to the visitor's destination as of this minute). Catalog data that
+changes only with the catalog (categories, brands, a product's id) is read through
+the same cache here, so the read services stay free of it.
 """
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
@@ -12,7 +15,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from shop import caching, clock
+from shop import clock, web_cache
 from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
 from shop.catalog import presenters, service
@@ -20,7 +23,6 @@ from shop.catalog.forms import ListingForm
 from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
-bp.record_once(lambda state: caching.init_app(state.app))
 
 MAX_SEARCH_TERMS = 8
 
@@ -29,10 +31,27 @@ def _listing_seconds() -> int:
     return current_app.config["CATALOG_CACHE_SECONDS"]
 
 
+def _categories() -> list[service.CategoryInfo]:
+    """Every category, from the cache while the catalog is unchanged."""
+    return web_cache.remember("categories", service.all_categories)
+
+
+def _listing(filters: service.ListingFilters, **scope) -> service.ListingPage:
+    """A page of products; its brand facet, when it takes a query of its own, comes from
+    the cache (brands change only with the catalog)."""
+    listing = service.list_products(filters, current_app.config["PRODUCTS_PER_PAGE"],
+                                    with_brands=False, **scope)
+    if listing.brands is None:
+        brands = web_cache.remember(("brands", repr(sorted(scope.items()))),
+                                    lambda: service.listing_brands(**scope))
+        listing = replace(listing, brands=brands)
+    return listing
+
+
 @bp.get("/")
 def home():
     def render(**markers):
-        categories = service.catalog_categories()
+        categories = _categories()
         return render_template(
             "catalog/home.html",
             top_categories=[c for c in categories if c.parent_id is None],
@@ -40,8 +59,8 @@ def home():
             products=service.featured_products(),
             transit=delivery.DEFAULT_DELIVERY_CONFIG.transit, **markers,
         )
-    return caching.serve_page(caching.page_key("home"), render,
-                              cart_count=cart_cookie.read().count, timeout=_listing_seconds())
+    return web_cache.serve_page(web_cache.page_key("home"), render,
+                                cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 
 def _parse_listing(args=None) -> tuple[ListingForm, service.ListingFilters]:
@@ -87,7 +106,7 @@ def listing_args(filters: service.ListingFilters) -> dict[str, str]:
 
 
 def _listing_key(kind: str, *parts, args: dict[str, str]) -> str:
-    return caching.page_key(kind, *parts, urlencode(sorted(args.items())))
+    return web_cache.page_key(kind, *parts, urlencode(sorted(args.items())))
 
 
 def _page_or_404(listing: service.ListingPage) -> None:
@@ -103,25 +122,22 @@ def category(slug):
     args = listing_args(filters)
 
     def render(**markers):
-        categories = service.catalog_categories()
+        categories = _categories()
         current = next((c for c in categories if c.slug == slug), None)
         if current is None:
             abort(404, description="We couldn't find that category.")
         form, _ = _parse_listing(MultiDict(args))  # shown as the key names them
         children = [c for c in categories if c.parent_id == current.id]
         parent = next((c for c in categories if c.id == current.parent_id), None)
-        listing = service.list_products(
-            filters, current_app.config["PRODUCTS_PER_PAGE"],
-            category_ids=[current.id] + [c.id for c in children],
-        )
+        listing = _listing(filters, category_ids=[current.id] + [c.id for c in children])
         _page_or_404(listing)
         return render_template(
             "catalog/category.html", category=current, parent=parent, children=children,
             top_categories=[c for c in categories if c.parent_id is None],
             listing=listing, form=form, filters=filters, page_args=args, **markers,
         )
-    return caching.serve_page(_listing_key("category", slug, args=args), render,
-                              cart_count=cart_cookie.read().count, timeout=_listing_seconds())
+    return web_cache.serve_page(_listing_key("category", slug, args=args), render,
+                                cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 
 @bp.get("/search")
@@ -137,18 +153,21 @@ def search():
         form, _ = _parse_listing(MultiDict(args))
         listing = None
         if terms:
-            listing = service.list_products(filters, current_app.config["PRODUCTS_PER_PAGE"],
-                                            terms=terms)
+            listing = _listing(filters, terms=terms)
             _page_or_404(listing)
         return render_template("catalog/search.html", query=query, listing=listing,
                                form=form, filters=filters, page_args=args, **markers)
-    return caching.serve_page(_listing_key("search", args=args), render,
-                              cart_count=cart_cookie.read().count, timeout=_listing_seconds())
+    return web_cache.serve_page(_listing_key("search", args=args), render,
+                                cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 
 @bp.get("/products/<slug>")
 def product(slug):
     sku = request.args.get("sku", "")
+    product_id = web_cache.remember(("product-id", slug),
+                                    lambda: service.published_product_id(slug))
+    if product_id is None:
+        abort(404, description="We couldn't find that product.")
 
     def render(**markers):
         detail = service.product_detail(slug)
@@ -163,7 +182,7 @@ def product(slug):
         html = render_template("catalog/product.html", **context,
                                delivery_block=Markup(markers.pop("late")), **markers)
         # an unknown ?sku= gets the default variant, but no cache entry of its own
-        return caching.Rendered(html, keep=known_sku, data=presenters.delivery_inputs(
+        return web_cache.Rendered(html, keep=known_sku, data=presenters.delivery_inputs(
             detail, selected, context["stock"].code == "out"))
 
     visitor = cart_cookie.read()
@@ -177,13 +196,14 @@ def product(slug):
         destination = cart_service.estimate_destination(visitor.country, visitor.region)
         as_of = clock.now().replace(second=59, microsecond=999_999)
         template = current_app.jinja_env.get_template("catalog/_delivery.html")
-        return caching.worker_memo("delivery", (inputs, destination), lambda: (
+        return web_cache.worker_memo("delivery", (inputs, destination), lambda: (
             template.render(presenters.delivery_context(inputs, destination, as_of))),
             generation=as_of)
 
-    return caching.serve_page(caching.page_key("product", slug, sku), render,
-                              fill=delivery_block, cart_count=visitor.count, with_csrf=True,
-                              timeout=_listing_seconds())
+    return web_cache.serve_page(web_cache.page_key("product", slug, sku), render,
+                                product_id=product_id, fill=delivery_block,
+                                cart_count=visitor.count, with_csrf=True,
+                                timeout=_listing_seconds())
 
 
 @bp.get("/sitemap.xml")

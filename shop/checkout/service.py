@@ -21,6 +21,7 @@ from shop.orders.models import Order, OrderLine
 from shop.payments import gateway, service as payments
 from shop.rules import delivery, returns, shipping, warranty
 from shop.rules.estimates import priced_options
+from shop.web_cache import versions
 
 RESERVATION_MINUTES = 30
 # Stripe wants a session to live at least 30 minutes from its creation; a minute of margin.
@@ -144,6 +145,7 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     except IntegrityError:
         db.session.rollback()
         raise OpenCheckoutExists(IN_PROGRESS) from None
+    versions.stock_moved((line.variant_id, -line.quantity) for line in lines)
     return order
 
 
@@ -260,6 +262,7 @@ def cancel_unpaid(order: Order, note: str, status: str = "cancelled", actor: str
     orders.release_lines(order)
     orders.record_status(order, status, actor=actor, note=note)
     db.session.commit()
+    versions.stock_moved(orders.held_units(order))
     return True
 
 

@@ -77,6 +77,12 @@ def _stock_lines(order: Order) -> list[OrderLine]:
     return [line for line in order.lines if line.variant_id is not None]
 
 
+def held_units(order: Order) -> list[tuple[int, int]]:
+    """(variant id, units) the order's lines hold: what `release_lines` gives back, for
+    `shop.web_cache.versions.stock_moved` once the caller has committed."""
+    return [(line.variant_id, line.quantity) for line in _stock_lines(order)]
+
+
 @dataclass(frozen=True)
 class Transition:
     """The result of trying to move an order from one status to another."""

@@ -20,6 +20,7 @@ from shop.orders import emails
 from shop.orders import service as orders
 from shop.orders.models import Order, Refund, StripeEvent
 from shop.payments import gateway
+from shop.web_cache import versions
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,9 @@ def _late_payment(order, session, now, client, paid_values) -> Outcome:
                 orders.reserve_line(line.variant_id, line.quantity, line.name)
         db.session.refresh(order)
         orders.sell_lines(order)
-        return _finish_paid(order, "honoured_late", note="Paid after the checkout expired")
+        outcome = _finish_paid(order, "honoured_late", note="Paid after the checkout expired")
+        versions.stock_moved((variant, -units) for variant, units in orders.held_units(order))
+        return outcome
     except orders.OutOfStock:
         db.session.rollback()
     # Out of stock now: give the money back.
@@ -157,6 +160,7 @@ def release_session(session: gateway.CheckoutSession, note: str) -> Outcome:
     orders.release_lines(order)
     orders.record_status(order, "expired", actor="stripe", note=note)
     db.session.commit()
+    versions.stock_moved(orders.held_units(order))
     return Outcome("released", order.number)
 
 

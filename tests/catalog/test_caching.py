@@ -6,15 +6,18 @@ from contextlib import contextmanager
 import pytest
 import redis
 from flask import template_rendered
-from sqlalchemy import update
 
-from shop import caching, create_app
-from shop.catalog.models import Variant
+from shop import create_app, web_cache
+from shop.backoffice import catalog_service, stock_service
+from shop.checkout import service as checkout
+from shop.database import utcnow
 from shop.extensions import db
-from shop.orders.service import reserve_line
+from tests.checkout.test_payment_rules import DETAILS, cart_with
 from tests.conftest import counting_statements, settings_for
 from tests.factories import make_category, make_product
 from tests.helpers import csrf_token
+
+MANAGER = "manager@example.com"
 
 
 @pytest.fixture
@@ -24,13 +27,21 @@ def rack(app):
                         variants=[{"sku": "RK-A", "price_cents": 50_000, "on_hand": 1}])
 
 
+def change_price(variant, cents: int) -> None:
+    """Change a variant's price as the back office does (its service commits)."""
+    values = {key: getattr(variant, key) for key in (
+        "sku", "option_name", "option_value", "compare_at_cents", "weight_g", "length_cm",
+        "width_cm", "height_cm", "low_stock_threshold")}
+    catalog_service.update_variant(variant.product_id, variant.id,
+                                   {**values, "price_cents": cents}, MANAGER)
+
+
 def test_a_price_change_shows_on_the_next_request(client, rack):
     # given both pages were served (and cached) at $500
     assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
     assert "$500.00" in client.get("/products/alpha-rack").get_data(as_text=True)
-    # when staff change the price
-    rack.variants[0].price_cents = 45_000
-    db.session.commit()
+    # when a manager changes the price through the back office
+    change_price(rack.variants[0], 45_000)
     # then the very next requests show the new price
     assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
     assert "$450.00" in client.get("/products/alpha-rack").get_data(as_text=True)
@@ -39,19 +50,18 @@ def test_a_price_change_shows_on_the_next_request(client, rack):
 def test_a_checkout_reservation_shows_as_out_of_stock_at_once(client, rack):
     assert "In stock" in client.get("/categories/racks").get_data(as_text=True)
     assert "Only 1 left" in client.get("/products/alpha-rack").get_data(as_text=True)
-    # when a checkout reserves the last unit (a conditional UPDATE, not an ORM flush)
-    reserve_line(rack.variants[0].id, 1, "Alpha Rack")
-    db.session.commit()
+    # when a checkout reserves the last unit
+    checkout.place_order(cart_with(rack.variants[0], 1), DETAILS, utcnow())
     assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
     assert 'data-testid="stock">Out of stock<' in \
         client.get("/products/alpha-rack").get_data(as_text=True)
 
 
-def test_a_core_update_of_stock_also_refreshes_listings(client, rack):
+def test_a_stock_adjustment_to_zero_also_refreshes_listings(client, rack):
     assert "In stock" in client.get("/categories/racks").get_data(as_text=True)
-    db.session.execute(update(Variant.__table__).where(Variant.__table__.c.sku == "RK-A")
-                       .values(on_hand=0))
-    db.session.commit()
+    # when staff write off the last unit
+    stock_service.adjust(rack.variants[0].id, -1, "damaged", "Dropped", "staff@example.com")
+    # then the listing says so at once
     assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
 
 
@@ -65,8 +75,7 @@ def test_etag_gives_304_while_the_page_is_unchanged(client, rack):
 
 def test_etag_changes_when_the_price_does(client, rack):
     first = client.get("/categories/racks")
-    rack.variants[0].price_cents = 40_000
-    db.session.commit()
+    change_price(rack.variants[0], 40_000)
     again = client.get("/categories/racks", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
     assert "$400.00" in again.get_data(as_text=True)
@@ -169,7 +178,7 @@ def test_with_redis_a_change_in_one_worker_reaches_the_other_within_a_second(
     assert app.config["CACHE_TYPE"] == "RedisCache" and app.config["CATALOG_CACHE_SECONDS"] == 300
     assert second_worker.config["CATALOG_VERSION_SECONDS"] == 1
     clock = [1000.0]  # the workers' monotonic clock, moved by hand
-    monkeypatch.setattr("shop.caching.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("shop.web_cache.versions.time.monotonic", lambda: clock[0])
     browser = second_worker.test_client()
     assert "$500.00" in browser.get("/categories/racks").get_data(as_text=True)
     with second_worker.app_context():
@@ -178,8 +187,7 @@ def test_with_redis_a_change_in_one_worker_reaches_the_other_within_a_second(
         assert "$500.00" in browser.get("/categories/racks").get_data(as_text=True)
     assert not any("FROM product" in s for s in statements)
     # when staff change the price through the first worker
-    rack.variants[0].price_cents = 45_000
-    db.session.commit()
+    change_price(rack.variants[0], 45_000)
     # then the first worker shows it at once, and the second within a second
     assert "$450.00" in app.test_client().get("/categories/racks").get_data(as_text=True)
     assert "$500.00" in browser.get("/categories/racks").get_data(as_text=True)
@@ -198,8 +206,7 @@ def test_with_redis_a_worker_serves_a_listing_from_its_own_copy(app, client, sha
         assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
     assert not any("FROM product" in s for s in statements)
     # and once the price changes, the copy of the old version is never served
-    rack.variants[0].price_cents = 45_000
-    db.session.commit()
+    change_price(rack.variants[0], 45_000)
     assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
 
 
@@ -237,29 +244,6 @@ def test_the_delivery_countdown_moves_on_a_cached_product_page(app, client, rack
     assert "Dispatched Tue 24 Nov" in html and "__shop_" not in html
 
 
-def test_a_workers_copy_keeps_the_most_recently_used_entries_within_its_size(monkeypatch):
-    from shop.caching import WorkerCopy
-    clock = [0.0]
-    monkeypatch.setattr("shop.caching.time.monotonic", lambda: clock[0])
-    page = "<p>" + "Adjustable dumbbell, 5 to 50 lb. " * 300 + "</p>"  # 10 kB, compresses well
-    probe = WorkerCopy(max_bytes=10**6)
-    probe.set("x", page + "a", timeout=60)
-    one = probe.size
-    assert one < len(page) / 5
-    # room for two entries: a and b fit; reading a makes b the least recently used
-    copy = WorkerCopy(max_bytes=int(one * 2.5))
-    copy.set("a", page + "a", timeout=60)
-    copy.set("b", page + "b", timeout=60)
-    assert copy.get("a") == page + "a"
-    copy.set("c", page + "c", timeout=60)
-    assert copy.get("b") is None
-    assert copy.get("a") == page + "a" and copy.get("c") == page + "c"
-    assert copy.size <= copy.max_bytes
-    # and an entry is never served past its lifetime
-    clock[0] += 61
-    assert copy.get("a") is None and copy.size == one
-
-
 def test_an_unknown_sku_gets_the_default_variant_but_no_cache_entry(app, client, rack):
     for _ in range(2):
         response = client.get("/products/alpha-rack?sku=NOPE")
@@ -281,14 +265,14 @@ def renders_and_stores(app, monkeypatch):
     def rendered(sender, template, context, **extra):
         seen["rendered"].append(template.name)
 
-    real_set = caching.cache.set
+    real_set = web_cache.cache.set
 
     def spy_set(key, value, *args, **kwargs):
         if key.startswith("page:"):
             seen["stored"].append(key)
         return real_set(key, value, *args, **kwargs)
 
-    monkeypatch.setattr(caching.cache, "set", spy_set)
+    monkeypatch.setattr(web_cache.cache, "set", spy_set)
     template_rendered.connect(rendered, app)
     try:
         yield seen
@@ -350,3 +334,95 @@ def test_a_cached_listings_links_carry_only_the_filters(app, client, rack):
     assert 'href="/categories/racks?in_stock=1&amp;page=2"' in html
     assert "newsletter" not in html
     assert "newsletter" not in client.get("/categories/racks?in_stock=1").get_data(as_text=True)
+
+
+# --- invalidation by the services that change data -------------------------------------------
+
+@pytest.fixture
+def bench(rack):
+    return make_product(rack.category, name="Flat Bench", slug="flat-bench",
+                        variants=[{"sku": "BN-1", "price_cents": 20_000, "on_hand": 8}])
+
+
+def test_a_stock_move_on_one_product_leaves_the_others_page_cached(client, rack, bench):
+    # given both product pages were served (and cached)
+    assert "Only 1 left" in client.get("/products/alpha-rack").get_data(as_text=True)
+    assert "In stock" in client.get("/products/flat-bench").get_data(as_text=True)
+    # when a checkout reserves 4 of the bench's 8 units (it stays in stock)
+    checkout.place_order(cart_with(bench.variants[0], 4), DETAILS, utcnow())
+    # then the rack's page still comes from the cache, with no query
+    with counting_statements(db.engine) as statements:
+        assert "Only 1 left" in client.get("/products/alpha-rack").get_data(as_text=True)
+    assert statements == []
+    # and the bench's page is rendered afresh
+    assert 'data-testid="stock">Only 4 left<' in \
+        client.get("/products/flat-bench").get_data(as_text=True)
+
+
+def test_goods_in_refresh_that_products_page_but_not_a_listing_it_stays_in_stock_on(
+        client, rack, bench):
+    # given the bench's page and the category listing were served (and cached)
+    assert "In stock" in client.get("/products/flat-bench").get_data(as_text=True)
+    assert "Flat Bench" in client.get("/categories/racks").get_data(as_text=True)
+    # when goods in bring the bench from 8 to 10 units (still "In stock" on listings)
+    stock_service.receive(bench.variants[0].id, 2, "PO 7", "staff@example.com")
+    # then the listing is still served from the cache
+    with counting_statements(db.engine) as statements:
+        assert client.get("/categories/racks").status_code == 200
+    assert statements == []
+    # while goods in for the sold-out rack put it back on the listing at once
+    stock_service.adjust(rack.variants[0].id, -1, "damaged", "Dropped", "staff@example.com")
+    assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
+    stock_service.receive(rack.variants[0].id, 3, "PO 8", "staff@example.com")
+    html = client.get("/categories/racks").get_data(as_text=True)
+    assert "Out of stock" not in html and "Alpha Rack" in html
+
+
+def test_a_price_edit_through_the_back_office_refreshes_listings(client, rack, bench):
+    # given the category listing and the search results were served (and cached)
+    assert "$200.00" in client.get("/categories/racks").get_data(as_text=True)
+    assert "$200.00" in client.get("/search?q=bench").get_data(as_text=True)
+    # when a manager lowers the bench's price
+    change_price(bench.variants[0], 17_500)
+    # then both listings show the new price
+    assert "$175.00" in client.get("/categories/racks").get_data(as_text=True)
+    assert "$175.00" in client.get("/search?q=bench").get_data(as_text=True)
+
+
+def test_a_category_rename_through_the_back_office_refreshes_its_pages(client, rack):
+    assert "Racks" in client.get("/products/alpha-rack").get_data(as_text=True)
+    category = rack.category
+    catalog_service.update_category(category.id, {
+        "name": "Power Racks", "slug": category.slug, "description": category.description,
+        "parent_id": None, "warranty_kind": category.warranty_kind,
+        "featured": category.featured, "position": category.position,
+        "image_path": category.image_path}, MANAGER)
+    assert "Power Racks" in client.get("/products/alpha-rack").get_data(as_text=True)
+    assert "Power Racks" in client.get("/categories/racks").get_data(as_text=True)
+
+
+def test_an_expired_checkout_puts_the_product_back_on_sale_at_once(client, rack):
+    order = checkout.place_order(cart_with(rack.variants[0], 1), DETAILS, utcnow())
+    assert "Out of stock" in client.get("/categories/racks").get_data(as_text=True)
+    assert checkout.cancel_unpaid(order, note="Checkout session expired", status="expired")
+    assert "Out of stock" not in client.get("/categories/racks").get_data(as_text=True)
+    assert "Only 1 left" in client.get("/products/alpha-rack").get_data(as_text=True)
+
+
+def test_no_session_event_listeners_watch_commits(app):
+    # the cache is told by the services that change data, not by watching every commit
+    session = db.session()
+    for name in ("after_flush", "do_orm_execute", "after_commit", "after_rollback"):
+        assert len(getattr(session.dispatch, name)) == 0, name
+
+
+def test_the_catalog_read_service_knows_nothing_of_the_cache():
+    import ast
+    from pathlib import Path
+
+    import shop.catalog.service as service
+    tree = ast.parse(Path(service.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert not any("cach" in (name or "") for name in imported), imported

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from shop.extensions import db
+from shop.web_cache import versions
 from tests.factories import make_category, make_product
 
 
@@ -153,12 +154,14 @@ def test_search_follows_edits_and_deletions_of_product_text(client, shelf):
     # when its description is rewritten
     rower.long_description = "A magnetic resistance unit for steady rows."
     db.session.commit()
+    versions.catalog_changed()  # as every change of the catalog does after its commit
     # then the new words find it and the old ones no longer do
     assert names_on(client.get("/search?q=magnetic+steady")) == ["Air Rower"]
     assert names_on(client.get("/search?q=flywheel")) == []
     # and once it is deleted nothing finds it
     db.session.delete(rower)
     db.session.commit()
+    versions.catalog_changed()
     assert names_on(client.get("/search?q=magnetic")) == []
 
 
