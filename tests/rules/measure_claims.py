@@ -2,6 +2,9 @@
 
 Run: ``.venv/bin/python -m tests.rules.measure_claims`` (add ``--errors`` to list the dev
 sentences it gets wrong; holdout errors are never listed, so nobody tunes on them).
+``--bench`` times adversarial inputs of 10,000, 50,000 and 100,000 characters (lexicon words
+repeated with separators) and exits 1 if any takes a second or more. Speed targets are
+checked here, not by timed tests.
 """
 
 import sys
@@ -91,7 +94,34 @@ def time_catalog(repeats: int = 3) -> float:
     return best
 
 
+BENCH_UNITS = ["knee, ", "back pain, ", "anxiety.", "a\n", "warranty", "return;",
+               "medically approved ", "relieves depression and ", "not ", "<b>x</b>", "&amp;",
+               "Dr. ", "...", "   ", "knee-", "brain health, ", "free overnight shipping ",
+               "studies show it lowers stress, "]
+BENCH_SIZES = (10_000, 50_000, 100_000)
+BENCH_BUDGET_SECONDS = 1.0
+
+
+def bench() -> bool:
+    """Time check_all on each adversarial input at each size; True when all are in budget."""
+    print(f"{'input':32} " + " ".join(f"{n:>9,}" for n in BENCH_SIZES) + "  (seconds)")
+    worst = 0.0
+    for unit in BENCH_UNITS:
+        row = []
+        for size in BENCH_SIZES:
+            text = (unit * (size // len(unit) + 1))[:size]
+            began = time.perf_counter()
+            check_all(text)
+            row.append(time.perf_counter() - began)
+        worst = max(worst, *row)
+        print(f"{unit!r:32} " + " ".join(f"{t:>9.3f}" for t in row))
+    print(f"worst: {worst:.3f} s (budget {BENCH_BUDGET_SECONDS:.1f} s per input)")
+    return worst < BENCH_BUDGET_SECONDS
+
+
 def main(argv: list[str]) -> None:
+    if "--bench" in argv:
+        sys.exit(0 if bench() else 1)
     rows = load_cases()
     print(f"{'split':8} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4} "
           f"{'precision':>9} {'recall':>7} {'fp_rate':>7}")

@@ -2,7 +2,6 @@
 
 import ast
 import dataclasses
-import time
 from pathlib import Path
 
 import pytest
@@ -329,12 +328,12 @@ def test_empty_or_whitespace_input_has_no_findings(text):
     assert check_all(text) == []
 
 
-def test_very_long_input_is_checked_quickly_with_valid_spans():
+def test_very_long_input_has_valid_spans():
+    # speed is measured by `python -m tests.rules.measure_claims --bench`, work is counted in
+    # test_claims_linear_time.py: no timed tests
     text = ("Build serious strength with our steel rack. " * 3000
             + "It cures insomnia. " + "Tone your arms and core. " * 3000)
-    began = time.perf_counter()
     findings = check_copy(text)
-    assert time.perf_counter() - began < 2.0
     assert_spans_valid(text, findings)
     assert [f.text for f in findings] == ["cures insomnia"]
 
@@ -357,13 +356,10 @@ def test_findings_are_sorted_by_start():
     assert [f.start for f in health] == sorted(f.start for f in health)
 
 
-def test_synthetic_catalog_checks_in_well_under_a_second():
+def test_synthetic_catalog_is_clean():
     catalog = synthetic_catalog()
     assert len(catalog) == 40 and all(len(d) >= 1900 for d in catalog)
-    check_all(catalog[0])                       # warm up
-    began = time.perf_counter()
     results = [check_all(description, CopyFacts()) for description in catalog]
-    assert time.perf_counter() - began < 1.0
     assert all(r == [] for r in results), results[0]
 
 

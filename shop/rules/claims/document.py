@@ -129,17 +129,38 @@ class Doc:
 # Sentences and clauses
 # --------------------------------------------------------------------------------------
 
-_SENT_END_RE = re.compile(r"[.!?\u2026]+[\"')\]]*(?=\s|$)|\n+")
+_SENT_END_RE = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"')\]]*+(?=\s|$)|(?<!\n)\n+")
 _ABBREV = frozenset({"dr", "mr", "mrs", "prof", "st", "vs", "e.g", "i.e", "approx", "fig",
                      "sr", "jr"})
 _PREV_WORD_RE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_SPLIT_RE = re.compile(
-    r"\s*[;:\u2014\u2013()]\s*|\s+-\s+|\s*,?\s+(?:but|however|yet|though|although|whereas)\b,?\s*",
-    re.I)
+    r"(?<!\s)(?:\s*+[;:\u2014\u2013()]\s*|\s+-\s+|\s*,?\s+(?:but|however|yet|though|although|"
+    r"whereas)\b,?\s*)|(?<=\s)[;:\u2014\u2013()]\s*", re.I)
+_SPACE_RE = re.compile(r"\s")
+
+# Linear time: no sentence the steps read is longer than this. Real sentences are far
+# shorter; a longer run (a list of 10,000 words, a page with no full stop) is cut into
+# pieces at a space, so every pattern runs over a bounded stretch of text.
+MAX_SENTENCE_CHARS = 600
+_CUT_REACH = 120         # how far back from the limit a cut looks for a space
+
+
+def _bounded(text: str, a: int, b: int):
+    """[a, b) as pieces of at most MAX_SENTENCE_CHARS, cut at a space where there is one."""
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = a + MAX_SENTENCE_CHARS
+        for i in range(cut, cut - _CUT_REACH, -1):
+            if _SPACE_RE.match(text, i - 1):
+                cut = i
+                break
+        yield a, cut
+        a = cut
+    if text[a:b].strip():
+        yield a, b
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence of the normalised text."""
+    """[start, end) of each sentence of the normalised text (long ones cut into pieces)."""
     out = []
     start = 0
     for m in _SENT_END_RE.finditer(text):
@@ -151,10 +172,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 continue
         end = m.end()
         if text[start:end].strip():
-            out.append((start, end))
+            out.extend(_bounded(text, start, end))
         start = end
     if text[start:].strip():
-        out.append((start, len(text)))
+        out.extend(_bounded(text, start, len(text)))
     return out
 
 

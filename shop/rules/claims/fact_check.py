@@ -9,7 +9,9 @@ from shop.rules.claims.findings import BLOCK, OTHER, CopyFacts, Finding
 from shop.rules.claims.lexicon import promises
 
 _SEGMENT_SPLIT_RE = re.compile(r"[.;,!?\n]")
-_SPACE_RE = re.compile(r"\s")
+_WORD_TAIL_RE = re.compile(r"\S*$")
+_WORD_HEAD_RE = re.compile(r"\S*")
+_WORD_REACH = 40        # a window widens to a word's edge, but never by more than this
 
 
 def _windowed(pattern: re.Pattern, anchor: re.Pattern, text: str, before: int = 60,
@@ -22,11 +24,10 @@ def _windowed(pattern: re.Pattern, anchor: re.Pattern, text: str, before: int = 
     windows: list[list[int]] = []
     for key in anchor.finditer(text):
         lo = max(0, key.start() - before)
-        while lo > 0 and not _SPACE_RE.match(text, lo - 1):   # start the window at a word
-            lo -= 1
+        reach = max(0, lo - _WORD_REACH)                 # start the window at a word
+        lo = reach + _WORD_TAIL_RE.search(text[reach:lo]).start()
         hi = min(len(text), key.end() + after)
-        while hi < len(text) and not _SPACE_RE.match(text, hi):
-            hi += 1
+        hi = _WORD_HEAD_RE.match(text, hi, min(len(text), hi + _WORD_REACH)).end()
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)
         else:

@@ -10,20 +10,33 @@ lexicon module and one more step in ``_sentence_findings``.
 
 from __future__ import annotations
 
+import re
+
 from shop.rules.claims.document import Doc, sentence_spans
 from shop.rules.claims.findings import (APPROVAL, BLOCK, CONDITION, DRUG, MECHANISM, OTHER, REVIEW,
                                         Finding)
-from shop.rules.claims.lexicon import approval, drugs, mechanisms
+from shop.rules.claims.lexicon import approval, conditions, drugs, framing, mechanisms
 from shop.rules.claims.mentions import condition_link
 from shop.rules.claims.sentence import Sentence
 from shop.rules.claims.spans import Cover
+
+
+# Every step needs one of these in the sentence before it can find anything, so a sentence
+# with none of them is skipped after one search (most sentences of a long page are).
+# A new step adds the pattern it starts from.
+_TRIGGER_RE = re.compile("|".join("(?:" + p.pattern + ")" for p in (
+    conditions.CONDITION_RE, drugs.DRUG_RE, drugs.PROFESSIONAL_RE, drugs.BEYOND_MEDICINE_RE,
+    approval.MEDICAL_PERSON_RE, approval.APPROVAL_STRONG_RE, approval.APPROVAL_EFFECT_RE,
+    mechanisms.MECHANISM_RE, mechanisms.CLINICAL_RE, mechanisms.HEAL_RE, framing.NEGATION_RE,
+)), re.I)
 
 
 def health_findings(doc: Doc) -> list[Finding]:
     """Health-claim findings of the whole document, sentence by sentence."""
     findings: list[Finding] = []
     for start, end in sentence_spans(doc.text):
-        findings.extend(_sentence_findings(doc, start, end))
+        if _TRIGGER_RE.search(doc.text, start, end):
+            findings.extend(_sentence_findings(doc, start, end))
     return findings
 
 

@@ -5,7 +5,7 @@ from shop.rules.claims.patterns import ci, words
 
 _BODY = (r"(?:lower[- ])?(?:back|neck|shoulder|knee|hip|joint|wrist|hand|elbow|ankle|foot|feet|"
          r"heel|leg|nerve|sciatic|pelvic|jaw|spine|spinal)s?")
-_BODY_LIST = _BODY + r"(?:\s*(?:,|and|or|&|/)\s*" + _BODY + r")*"
+_BODY_LIST = _BODY + r"(?:\s*(?:,|and|or|&|/)\s*" + _BODY + r"){0,4}"   # bounded: linear time
 
 CONDITION_TERMS = [
     # mental health
