@@ -19,6 +19,7 @@ from shop.accounts.sessions import load_staff
 from shop.accounts.views import bp as accounts_bp
 from shop.backoffice.views import bp as admin_bp
 from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
+from shop.health import bp as health_bp
 from shop.orders.views import bp as orders_bp
 from shop.pages.views import bp as pages_bp
 
@@ -84,7 +85,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, pages_bp, accounts_bp,
-                      admin_bp):
+                      admin_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
