@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import shop.models  # noqa: F401  (every table registered before migrations look)
-from shop import commands, security, static_assets, templating, web_cache
+from shop import commands, request_log, security, static_assets, templating, web_cache
 from shop.cart.views import bp as cart_bp
 from shop.catalog.views import bp as catalog_bp
 from shop.checkout.views import bp as checkout_bp
@@ -46,6 +46,7 @@ def create_app(config=None) -> Flask:
     finish_config(app)
     warn_about_production_settings(app.config)
 
+    request_log.init_app(app)  # first: its after_request then runs last, with the final status
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

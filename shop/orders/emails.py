@@ -20,7 +20,7 @@ from flask import current_app, render_template, url_for
 from flask_mailman import EmailMessage
 from sqlalchemy import or_, select, update
 
-from shop import clock
+from shop import clock, request_log
 from shop.extensions import db
 from shop.orders.models import Order, OutgoingEmail
 
@@ -38,6 +38,7 @@ def queue(kind: str, key: str, to: str, subject: str, template: str, order: Orde
     email = OutgoingEmail(kind=kind, dedupe_key=key, to=to, subject=subject, body=body,
                           order_id=order.id if order else None)
     db.session.add(email)
+    request_log.log_event("email_queued", kind=kind, key=key)  # with the request's id
     return email
 
 
