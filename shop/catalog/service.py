@@ -474,19 +474,14 @@ def sitemap_entries() -> tuple[list[tuple[str, object]], list[str]]:
     return [tuple(p) for p in products], list(categories)
 
 
-def published_product_id(slug: str) -> int | None:
-    """The id of the published product at `slug`, or None."""
-    return db.session.scalar(select(_P.c.id).where(_P.c.slug == slug,
-                                                   _P.c.status == "published"))
-
-
-def available_by_product(variant_ids: list[int]) -> dict[int, dict[int, int]]:
+def available_by_product(variant_ids: list[int]) -> dict[str, dict[int, int]]:
     """For the products of `variant_ids`: each variant's available units (on hand less
-    reserved), by product id then variant id (one query)."""
+    reserved), by product slug then variant id (one query)."""
     products = select(_V.c.product_id).where(_V.c.id.in_(variant_ids))
-    rows = db.session.execute(select(_V.c.product_id, _V.c.id, _V.c.on_hand - _V.c.reserved)
-                              .where(_V.c.product_id.in_(products))).all()
-    stock: dict[int, dict[int, int]] = {}
-    for product_id, variant_id, available in rows:
-        stock.setdefault(product_id, {})[variant_id] = available
+    rows = db.session.execute(
+        select(_P.c.slug, _V.c.id, _V.c.on_hand - _V.c.reserved)
+        .join(_P, _P.c.id == _V.c.product_id).where(_V.c.product_id.in_(products))).all()
+    stock: dict[str, dict[int, int]] = {}
+    for slug, variant_id, available in rows:
+        stock.setdefault(slug, {})[variant_id] = available
     return stock

@@ -4,7 +4,7 @@ Home, category, search and product pages are served from the catalog cache
 (shop/web_cache/): rendered once per version, shared by visitors, filled in with
 each visitor's cart count and CSRF token on the way out (and, on product pages, the
 delivery promise to the visitor's destination as of this minute). Catalog data that
-changes only with the catalog (categories, brands, a product's id) is read through
+changes only with the catalog (categories, brands) is read through
 the same cache here, so the read services stay free of it.
 """
 from dataclasses import replace
@@ -164,10 +164,6 @@ def search():
 @bp.get("/products/<slug>")
 def product(slug):
     sku = request.args.get("sku", "")
-    product_id = web_cache.remember(("product-id", slug),
-                                    lambda: service.published_product_id(slug))
-    if product_id is None:
-        abort(404, description="We couldn't find that product.")
 
     def render(**markers):
         detail = service.product_detail(slug)
@@ -201,7 +197,7 @@ def product(slug):
             generation=as_of)
 
     return web_cache.serve_page(web_cache.page_key("product", slug, sku), render,
-                                product_id=product_id, fill=delivery_block,
+                                product=slug, fill=delivery_block,
                                 cart_count=visitor.count, with_csrf=True,
                                 timeout=_listing_seconds())
 

@@ -145,7 +145,10 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     except IntegrityError:
         db.session.rollback()
         raise OpenCheckoutExists(IN_PROGRESS) from None
-    versions.stock_moved((line.variant_id, -line.quantity) for line in lines)
+    # the lines' stock was read with the cart: a line that took its variant's last units may
+    # have taken its product out of stock, and listings say so
+    versions.products_changed({line.product_slug for line in lines},
+                              listings=any(line.available <= line.quantity for line in lines))
     return order
 
 

@@ -57,18 +57,18 @@ def page_key(*parts) -> str:
     return ":".join([request.scheme, request.host, *map(str, parts)])
 
 
-def _versioned_key(key: str, product_id: int | None) -> str:
+def _versioned_key(key: str, product: str | None) -> str:
     versions = [catalog_version()]
-    if product_id is not None:
-        versions.append(product_version(product_id))
+    if product is not None:
+        versions.append(product_version(product))
     return f"page:{':'.join(versions)}:{key}"
 
 
 def serve_page(key: str, render: Callable[..., "str | Rendered"], *, cart_count: int,
-               timeout: int, with_csrf: bool = False, product_id: int | None = None,
+               timeout: int, with_csrf: bool = False, product: str | None = None,
                fill: Callable[[object], str] | None = None):
     """Respond with the page cached under `key` and the catalog version (and, with
-    `product_id`, that product's version), rendering it with `render` when missing.
+    `product`, a slug, that product's version), rendering it with `render` when missing.
 
     `render(**markers)` renders the template with `cart_count` and `csrf_token` set to
     the markers (or, for a page that must not be cached, to the visitor's values), and
@@ -85,7 +85,7 @@ def serve_page(key: str, render: Callable[..., "str | Rendered"], *, cart_count:
             render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    full_key = _versioned_key(key, product_id)  # versions first: never newer than the render
+    full_key = _versioned_key(key, product)  # versions first: never newer than the render
     page = storage.get(full_key)
     if page is None:
         rendered = _as_rendered(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER,

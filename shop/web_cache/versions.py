@@ -1,7 +1,8 @@
 """Versions of the catalog and of each product, bumped by the services that change them.
 
 A cached page's key names the versions it was made from (see `shop.web_cache.pages`):
-every page the *catalog version*, a product page its product's version too. A version
+every page the *catalog version*, a product page its product's version too (by slug, as
+pages are addressed; a slug changes only through a catalog edit). A version
 is a random token; a service replaces it after committing its change, so the next
 request renders afresh, and entries under the old token are never read again (they
 expire after `CATALOG_CACHE_SECONDS`).
@@ -9,13 +10,15 @@ expire after `CATALOG_CACHE_SECONDS`).
 What each change bumps:
 - `catalog_changed()`: categories, product copy and status, variants, prices (back-office
   edits, the CSV import, the demo seed). Every page is rendered afresh.
-- `stock_moved([(variant_id, change of its available units), ...])`: reservations,
-  releases, goods in, adjustments. The moved products' own versions only, so a checkout
-  leaves every other page cached. Listings show a product as "In stock" or "Out of stock", nothing finer:
-  they are refreshed (the catalog version) only when a move takes a product in or out of
-  stock. A sale turns reserved units into sold ones and changes no page.
-- `products_changed(ids)`: the lower-level form of `stock_moved`, for callers that know
-  the products.
+- `stock_moved([(variant_id, change of its available units), ...])`: releases of expired
+  checkouts, late payments, goods in, adjustments. The moved products' own versions only,
+  so a stock move leaves every other product's page cached. Listings show a product as
+  "In stock" or "Out of stock", nothing finer: they are refreshed (the catalog version)
+  only when a move takes a product in or out of stock. A sale turns reserved units into
+  sold ones and changes no page.
+- `products_changed(slugs, listings=...)`: the lower-level form of `stock_moved`, for a
+  caller that knows the products and whether one may have gone in or out of stock (a
+  checkout read its lines' stock with the cart, and so spends no query on this).
 
 In memory, versions are each worker's own: another worker's change reaches this one's
 pages when they expire (`CATALOG_CACHE_SECONDS`, 5 s). With Redis they are shared; a
@@ -34,8 +37,8 @@ from shop.web_cache.config import cache, worker_state
 CATALOG_KEY = "version:catalog"
 
 
-def _product_key(product_id: int) -> str:
-    return f"version:product:{product_id}"
+def _product_key(slug: str) -> str:
+    return f"version:product:{slug}"
 
 
 def catalog_version() -> str:
@@ -43,9 +46,9 @@ def catalog_version() -> str:
     return _version(CATALOG_KEY)
 
 
-def product_version(product_id: int) -> str:
-    """Product `product_id`'s current version (read once per request)."""
-    return _version(_product_key(product_id))
+def product_version(slug: str) -> str:
+    """The current version of the product at `slug` (read once per request)."""
+    return _version(_product_key(slug))
 
 
 def catalog_changed() -> None:
@@ -53,10 +56,10 @@ def catalog_changed() -> None:
     _bump([CATALOG_KEY])
 
 
-def products_changed(product_ids: Iterable[int], *, listings: bool = False) -> None:
-    """Call after committing a stock move on `product_ids`; `listings`: one of them went in
-    or out of stock (or its price changed), so listings are rendered afresh too."""
-    keys = [_product_key(product_id) for product_id in sorted(set(product_ids))]
+def products_changed(slugs: Iterable[str], *, listings: bool = False) -> None:
+    """Call after committing a stock move on the products at `slugs`; `listings`: one of
+    them may have gone in or out of stock, so listings are rendered afresh too."""
+    keys = [_product_key(slug) for slug in sorted(set(slugs))]
     if listings:
         keys.append(CATALOG_KEY)
     _bump(keys)
