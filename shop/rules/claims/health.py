@@ -15,10 +15,13 @@ import re
 from shop.rules.claims.document import Doc, sentence_spans
 from shop.rules.claims.findings import (APPROVAL, BLOCK, CONDITION, DRUG, MECHANISM, OTHER, REVIEW,
                                         Finding)
-from shop.rules.claims.lexicon import approval, conditions, drugs, framing, mechanisms
+from shop.rules.claims.lexicon import (approval, body_systems, conditions, drugs, framing,
+                                       mechanisms)
 from shop.rules.claims.mentions import condition_link
 from shop.rules.claims.sentence import Sentence
 from shop.rules.claims.spans import Cover
+
+_GAP_WORD_RE = re.compile(r"[A-Za-z0-9']+")
 
 
 # Every step needs one of these in the sentence before it can find anything, so a sentence
@@ -28,6 +31,7 @@ _TRIGGER_RE = re.compile("|".join("(?:" + p.pattern + ")" for p in (
     conditions.CONDITION_RE, drugs.DRUG_RE, drugs.PROFESSIONAL_RE, drugs.BEYOND_MEDICINE_RE,
     approval.MEDICAL_PERSON_RE, approval.APPROVAL_STRONG_RE, approval.APPROVAL_EFFECT_RE,
     mechanisms.MECHANISM_RE, mechanisms.CLINICAL_RE, mechanisms.HEAL_RE, framing.NEGATION_RE,
+    body_systems.ANATOMY_RE, body_systems.STRUCTURE_ONLY_RE,
 )), re.I)
 
 
@@ -52,6 +56,7 @@ def _sentence_findings(doc: Doc, start: int, end: int) -> list[Finding]:
         *_quoted_medical_endorsements(s),
         *_approval_and_proof_claims(s),
         *_mechanism_claims(s),
+        *_body_system_claims(s),
         *_weak_medical_signals(s, blocked),
     ]
     return findings + _undercut_disclaimer(s, findings)
@@ -76,7 +81,7 @@ def _condition_claims(s: Sentence) -> tuple[list[Finding], list[tuple[int, int]]
             continue
         link = condition_link(text, a, b, s.clause_of(a))
         if link is None or link[0] == "passive" or (s.caution and link[0] != "verb"):
-            if s.caution:
+            if s.caution or (link is None and _topic_heading(s, word)):
                 continue
             out.append(s.finding(
                 REVIEW, CONDITION, a, b,
@@ -93,6 +98,14 @@ def _condition_claims(s: Sentence) -> tuple[list[Finding], list[tuple[int, int]]
             f"condition ({words})"))
         blocked.append((start, spans[-1][1]))
     return out, blocked
+
+
+def _topic_heading(s: Sentence, word: str) -> bool:
+    """A wellness topic ("mental health", "cognition") named in a heading: a topic, not a
+    claim."""
+    return bool(conditions.TOPIC_RE.match(word)) \
+        and not conditions.SENTENCE_END_RE.search(s.text, s.start, s.end) \
+        and len(_GAP_WORD_RE.findall(s.text, s.start, s.end)) <= conditions.HEADING_MAX_WORDS
 
 
 def _drug_and_therapy_comparisons(s: Sentence) -> list[Finding]:
@@ -228,6 +241,39 @@ def _mechanism_claims(s: Sentence) -> list[Finding]:
                 continue
         out.append(s.finding(BLOCK, MECHANISM, a, b,
                              f'claims a body-chemistry effect ("{word}")'))
+    return out
+
+
+def _body_system_claims(s: Sentence) -> list[Finding]:
+    """A change to the inner workings of a named organ or body system ("grows your hippocampus",
+    "rebalances your adrenal glands"): a change verb a few words before the organ, or a
+    structural change after it ("your gut heals"). Joints, cartilage and a bare "gut" only with
+    a structural change ("rebuilds cartilage", not "protects your joints")."""
+    if s.caution:
+        return []
+    out = []
+    organs = [(m, body_systems.CHANGE_VERB_RE)
+              for m in body_systems.ANATOMY_RE.finditer(s.text, s.start, s.end)]
+    organs += [(m, body_systems.STRUCTURAL_VERB_RE)
+               for m in body_systems.STRUCTURE_ONLY_RE.finditer(s.text, s.start, s.end)]
+    for organ, verbs in organs:
+        a, b = organ.span()
+        if s.neutralised(a):
+            continue
+        ca, _ = s.clause_of(a)
+        verb = None
+        for v in verbs.finditer(s.text, max(ca, a - 80), a):
+            gap = s.text[v.end():a]
+            if len(_GAP_WORD_RE.findall(gap)) <= body_systems.MAX_GAP_WORDS \
+                    and not body_systems.GAP_BARRIER_RE.search(gap):
+                verb = v
+        after = body_systems.AFTER_VERB_RE.match(s.text, b, min(s.end, b + 40))
+        if verb is None and after is None:
+            continue
+        start, end = (verb.start(), b) if verb else (a, after.end())
+        out.append(s.finding(BLOCK, MECHANISM, start, end,
+                             f'claims to change how an organ or body system works '
+                             f'("{s.text[start:end]}")'))
     return out
 
 

@@ -1,5 +1,7 @@
 """Medical approval and proof: endorsements, certifications and studies of a health effect."""
 
+import re
+
 from shop.rules.claims.patterns import ci, words
 
 # Approval and proof of a health effect.
@@ -62,6 +64,22 @@ APPROVAL_EFFECT = [   # block only with a health effect in the sentence, else re
     r"according\s+to\s+(?:a\s+|the\s+|new\s+|recent\s+)?(?:\w+\s+)?(?:study|studies|research|"
     r"scientists|researchers|doctors|(?-i:CDC|WHO|NIH|NHS))",
 ]
+# Misspellings: dropped or doubled letters in the approval words, as the conditions tolerate
+# ("Medicaly aproved", "Clinnically prooven", "Reccomended").
+TYPO_TOLERANT = {
+    "medically": r"med+ic+al+y", "clinically": r"clin+i?c+al+y", "approved": r"ap+rove?d",
+    "proven": r"pro+ven", "recommended": r"rec+om+[ae]nded",
+}
+_TYPO_RE = re.compile("|".join(TYPO_TOLERANT))
+
+
+def tolerate_typos(term: str) -> str:
+    """The term with each approval word replaced by its misspelling-tolerant pattern."""
+    return _TYPO_RE.sub(lambda m: TYPO_TOLERANT[m.group()], term)
+
+
+APPROVAL_STRONG = [tolerate_typos(term) for term in APPROVAL_STRONG]
+APPROVAL_EFFECT = [tolerate_typos(term) for term in APPROVAL_EFFECT]
 APPROVAL_STRONG_RE = ci(words(*APPROVAL_STRONG))
 APPROVAL_EFFECT_RE = ci(words(*APPROVAL_EFFECT))
 HEALTH_EFFECT_RE = ci(

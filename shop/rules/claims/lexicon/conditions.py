@@ -31,11 +31,18 @@ CONDITION_TERMS = [
     r"dem[ae]nt[ui]?a", r"alz?h?[ei]{1,2}m[ei]?r(?:'?s)?(?:\s+disease)?",
     r"park[ie]ns[oe]n(?:'?s)?(?:\s+disease)?",
     r"cognitive (?:decline|impairment|dysfunction)", r"mental decline", r"memory (?:loss|decline)",
-    r"brain fog", r"senility", r"senile",
+    r"brain fog", r"senility", r"senile", r"cognition",
     r"age-related\s+(?:cognitive\s+|mental\s+|memory\s+|brain\s+|muscle\s+)?(?:decline|loss)",
     r"sarcopenia", r"frailty", r"brain\s+health", r"cognitive\s+(?:function|health)",
     r"neuro-?diver(?:gent|gence|se|sity)", r"dyslexi\w*", r"dyspraxi\w*", r"tourette'?s?",
     r"nervous\s+breakdowns?", r"burn-?out", r"mental[- ]health",
+    # the course of a disease, named or not ("slows neurodegeneration", "brain shrinkage")
+    r"neuro-?degenerat\w*(?:\s+(?:decline|diseases?|disorders?|conditions?))?",
+    r"(?:ag(?:e)?ing|shrinking|declining)\s+brains?",
+    r"brain\s+(?:ag(?:e)?ing|shrinkage|shrinking|atrophy|degeneration|decline)",
+    r"brain\s+from\s+(?:shrinking|ag(?:e)?ing|declining|degenerating)",
+    r"(?:neuron|neuronal|nerve\s+cell|brain[- ]cell)\s+(?:loss|death|decline)",
+    r"(?:loss|death)\s+of\s+(?:brain\s+cells|neurons|nerve\s+cells|gr[ae]y\s+matter)",
     # addiction
     r"(?:drug|alcohol|opioid|substance|gambling|porn|nicotine)\s+addictions?", r"addictions?",
     r"(?:recovering|former|drug|alcohol|opioid|heroin|meth)\s+addicts?",
@@ -49,6 +56,16 @@ CONDITION_TERMS = [
     r"(?:quit|quitting|stop|stopping|kick|kicking|give up|giving up)\s+"
     r"(?:smoking|cigarettes|vaping|nicotine|drinking|alcohol|drugs)",
     r"smokers?", r"smoking", r"nicotine",
+    # dependence on a substance ("alcohol dependence", "reliance on painkillers")
+    r"(?:alcohol|nicotine|drug|substance|medication|opioid|painkiller|pill|sleeping\s+pill|"
+    r"caffeine|benzo)\s+(?:dependen(?:ce|cy)|habits?|cravings?|withdrawal)",
+    r"(?:dependen(?:ce|cy)|reliance|relying)\s+on\s+(?:the\s+|your\s+)?(?:alcohol|booze|"
+    r"nicotine|cigarettes|drugs|medications?|meds|pills|painkillers|opioids|sleeping\s+\w+|"
+    r"sedatives|tranquili[sz]ers|antidepressants|benzos|caffeine|vapes?)",
+    r"cigarettes?", r"cigs", r"vap(?:e|es|ing)", r"booze", r"cigarette\s+cravings?",
+    r"(?:nightly|evening|daily|heavy|binge|problem)\s+drinking",
+    r"cravings?\s+for\s+(?:a\s+)?(?:cigarettes?|alcohol|drinks?|nicotine|a\s+smoke|booze)",
+    r"urges?\s+to\s+(?:smoke|vape|drink|use)",
     # metabolic, cardiovascular, other diseases
     r"(?:type\s*(?:1|2|one|two|i|ii)\s+)?diab[ea]t(?:es|is|ies|ees|us|ics?)", r"pre-?diab\w+",
     r"blood (?:sugar|glucose)(?:\s+levels?)?", r"insulin resistance", r"a1c",
@@ -168,4 +185,10 @@ MS_RIGHT_RE = ci(r"\s*(?:patients|sufferers|symptoms|fatigue|flare)")
 ADD_LEFT_RE = ci(r"\b(?:with|for|has|have|had|kids|children|child|teens?|adults?|"
                  r"and|or)\s+$|/\s*$")
 ADD_RIGHT_RE = ci(r"\s*(?:/|kids|children|symptoms|and\s|or\s)")
-IN_DISORDER_LEFT_RE = ci(r"\bin\s+$")                  # "the papers were in disorder"
+IN_DISORDER_LEFT_RE = ci(r"\bin\s+$")
+# Wellness topics: named alone in a heading ("Mental health and movement") they are a topic,
+# not a claim; in a sentence with nothing tying them to the product they go to review.
+TOPIC_RE = ci(r"^(?:mental[- ]health|brain\s+health|cognitive\s+(?:function|health)|"
+              r"cognition)$")
+HEADING_MAX_WORDS = 10
+SENTENCE_END_RE = ci(r"[.!?\u2026][\"')\]]*\s*$")                  # "the papers were in disorder"

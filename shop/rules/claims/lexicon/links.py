@@ -30,6 +30,12 @@ CLAIM_VERBS = (
     r"restor(?:e|es|ed|ing)", r"undo(?:es|ne|ing)?", r"eras(?:e|es|ed|ing)", r"wipe[sd]?\s+out",
     r"knock(?:s|ed|ing)?\s+out", r"crush(?:es|ed|ing)?", r"put(?:s|ting)?\s+an\s+end\s+to",
     r"(?:keep|keeps|keeping)",  # "keep Alzheimer's at bay" (right side checked too)
+    # the course of a disease, and dependence on a substance
+    r"halt(?:s|ed|ing)?", r"delay(?:s|ed|ing)?", r"arrest(?:s|ed|ing)?",
+    r"turn(?:s|ing)?\s+back\s+the\s+clock\s+on", r"break(?:s|ing)?", r"broke",
+    r"replac(?:e|es|ed|ing)", r"trad(?:e|es|ed|ing)", r"swap(?:s|ped|ping)?",
+    r"wean(?:s|ed|ing)?(?:\s+(?:yourself|myself|themselves|himself|herself|you|me|them))?\s+off",
+    r"(?:get|gets|got|getting|stay|stays|stayed|staying)\s+off",
 )
 TARGETING = (
     r"for", r"with", r"who\s+(?:have|has|had)", r"suffer(?:s|ed|ing)?\s+from",
@@ -44,7 +50,7 @@ RIGHT_CUE_RE = ci(
     r"[\s-]*(?:relief|recovery|management|rehab\w*|treatment|patients?|sufferers?|"
     r"survivors?|at\s+bay|disappears?|disappeared|vanish\w*|lift(?:s|ed|ing)?|goes\s+away|"
     r"go\s+away|gone|melts?\s+away|fades?|free\b|no\s+more|is\s+history|hold\s+you\s+back|"
-    r"symptoms?)\b")
+    r"symptoms?|behind)\b")
 BARRIER_RE = ci(r"\b(?:if|when|whenever|unless|before|whether|until|while|because|so|who|"
                 r"which|that|should|must|may|might)\b")
 GAP_WORD_RE = re.compile(r"[A-Za-z0-9']+")

@@ -27,6 +27,15 @@ MECHANISM_TERMS = [
     r"cleans(?:e|es|ing)\s+your\s+(?:body|system|blood|lymph|organs|liver)",
     r"cellular\s+(?:repair|regeneration|renewal|ag(?:e)?ing|health)",
     r"lymphatic\s+(?:system|drainage)",
+    # chemistry that names no chemical ("release its reward chemicals", "its level in the brain")
+    r"(?:its|their|your\s+(?:body|brain)'?s)\s+(?:own\s+)?(?:natural\s+)?"
+    r"(?:(?:feel[- ]good|reward|happy|happiness|calming|pleasure|mood|stress|pain[- ]?killing)\s+)?"
+    r"(?:chemicals?|compounds?|molecules?|messengers?)",
+    r"(?:feel[- ]good|reward|happy|calming|pleasure|mood[- ]boosting)\s+(?:signals?|compounds?|"
+    r"molecules?|messengers?)", r"chemical\s+messengers?",
+    r"(?:chemicals?|compounds?|chemistry)\s+(?:in|of)\s+(?:your|the)\s+(?:brain|head|body|"
+    r"bloodstream|blood|nervous\s+system)",
+    r"(?:its|their)\s+levels?\s+in\s+(?:your|the)\s+(?:brain|blood|body|bloodstream)",
 ]
 MECHANISM_RE = ci(words(*MECHANISM_TERMS))
 
