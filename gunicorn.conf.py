@@ -1,0 +1,49 @@
+"""gunicorn settings for the shop: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Threaded workers (`gthread`): a checkout waits hundreds of milliseconds on Stripe,
+and with threads that wait holds one thread, not a whole worker, so catalog pages
+keep being served meanwhile. Sized from the CPU count:
+
+- workers: one process per CPU (at least 2), for Python work in parallel;
+- threads: 8 per worker, for requests waiting on Stripe, PostgreSQL or Redis.
+
+Everything the app keeps per request is thread-safe (Flask's request and app
+contexts, a scoped SQLAlchemy session per thread, Flask-Caching/cachelib and the
+Redis client's connection pool).
+
+Each can be changed from the environment without editing this file:
+GUNICORN_BIND (127.0.0.1:8000), GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT;
+flags on the command line win over all of these.
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = _int("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count()))
+threads = _int("GUNICORN_THREADS", 8)
+
+# A request may wait on Stripe (a few seconds at worst, the client times out first);
+# past this the worker is considered stuck and is restarted.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM (systemctl stop, a deploy) requests in flight get this long to finish.
+graceful_timeout = 30
+# Idle keep-alive connections from nginx are kept this long. nginx's upstream
+# `keepalive_timeout` (deploy/nginx/shop.conf) is shorter, so nginx always closes
+# first and never sends a request on a connection gunicorn is closing.
+keepalive = 10
+# Recycle workers now and then (jittered, so not all at once): bounds memory growth.
+max_requests = 5000
+max_requests_jitter = 500
+
+# The app writes one JSON line per request itself (shop.request_log): no access log here.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Each worker builds its own app (own database connections); nothing is shared by fork.
+preload_app = False
