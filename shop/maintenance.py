@@ -22,7 +22,7 @@ from shop.checkout.service import sweep_expired
 from shop.extensions import db
 from shop.orders import emails
 from shop.payments import gateway
-from shop.payments import service as payments
+from shop.payments import refunds
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def sweep_reservations() -> str:
 
 def reconcile_refunds() -> str:
     client = gateway.client_from_config(current_app.config)
-    settled = payments.reconcile_pending_refunds(client, clock.now())
+    settled = refunds.reconcile_pending_refunds(client, clock.now())
     return f"settled {settled} pending refund(s)" if settled else ""
 
 

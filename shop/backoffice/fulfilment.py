@@ -1,15 +1,11 @@
-"""Order use cases for staff: find orders, pick and pack, ship, deliver, cancel, refund.
+"""Order use cases for staff: find orders, pick and pack, ship, deliver, notes.
 
 Every move of an order goes through `shop.orders.service.transition`, a
 conditional UPDATE: of two clicks or two members of staff, exactly one moves
 the order; the other is told what happened. Each move records the history
 with the staff member, an audit row, and queues the customer's email in the
-same transaction (the outbox worker sends it).
-
-Cancelling a paid order refunds first, so only a manager may do it; staff may
-cancel an order still waiting for payment. If Stripe refuses the refund,
-RefundError reaches the manager and nothing else has changed. Only once the
-money is back does the order become cancelled and its stock return to the shelf.
+same transaction (the outbox worker sends it). Cancelling, refunding and resolving a
+payment mismatch (money on the order) are in `order_payments`.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,23 +13,17 @@ from math import ceil
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.accounts import service as accounts
 from shop.accounts.models import AuditEntry
 from shop.backoffice import carriers
-from shop.backoffice import stock_service as stock
-from shop.checkout import service as checkout
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine, Refund, ReturnRequest, WarrantyClaim
 from shop.orders.presenters import STATUS_LABELS, promise_summary
-from shop.payments import gateway
-from shop.payments import service as payments
 from shop.rules import warranty
-from shop.rules.money import format_cents
 
 PAGE_SIZE = 50
 NOTE_ACTION = "order_note_added"
@@ -198,10 +188,12 @@ def available_actions(order: Order) -> set[str]:
     """What staff can do with the order in its status (the page shows only these; anyone
     can add a note at any time)."""
     actions = set(STATUS_ACTIONS.get(order.status, ()))
-    if _refunded_unshipped(order):
+    if refunded_unshipped(order):
         actions.add("cancel")  # to put its stock back on the shelf
     if order.captured_cents > order.refunded_cents:
         actions.add("refund")
+    if order.status == "payment_mismatch":
+        actions.add("resolve_mismatch")  # a manager's: accept the payment, or refund and cancel
     return actions
 
 
@@ -233,8 +225,8 @@ def pick_list() -> list[PickRow]:
 
 # --- moving orders on -----------------------------------------------------------------
 
-def _move(order: Order, from_statuses: tuple[str, ...], to_status: str, actor: str,
-          note: str = "", audit: dict | None = None, **values) -> Order:
+def _move_order(order: Order, from_statuses: tuple[str, ...], to_status: str, actor: str,
+                note: str = "", audit: dict | None = None, **values) -> Order:
     """Transition, history, audit and the customer's email in one transaction."""
     before = order.status
     if not orders.transition(order.id, from_statuses, to_status, **values):
@@ -253,7 +245,7 @@ def _move(order: Order, from_statuses: tuple[str, ...], to_status: str, actor: s
 
 
 def mark_packed(number: str, actor: str) -> Order:
-    return _move(get_order(number), ("paid",), "packed", actor)
+    return _move_order(get_order(number), ("paid",), "packed", actor)
 
 
 @dataclass(frozen=True)
@@ -273,13 +265,13 @@ def mark_shipped(number: str, shipment: Shipment, actor: str, now: datetime) -> 
     name = carriers.carrier_name(shipment.carrier, shipment.freight_name)
     url = carriers.tracking_url(shipment.carrier, shipment.tracking_number, shipment.tracking_url)
     details = {"carrier": name, "tracking_number": shipment.tracking_number, "tracking_url": url}
-    return _move(get_order(number), ("packed",), "shipped", actor,
+    return _move_order(get_order(number), ("packed",), "shipped", actor,
                  note=f"{name} {shipment.tracking_number}", audit=details, shipped_at=now,
                  **details)
 
 
 def mark_delivered(number: str, actor: str, now: datetime) -> Order:
-    return _move(get_order(number), ("shipped",), "delivered", actor, delivered_at=now)
+    return _move_order(get_order(number), ("shipped",), "delivered", actor, delivered_at=now)
 
 
 def add_note(number: str, note: str, actor: str) -> None:
@@ -290,125 +282,7 @@ def add_note(number: str, note: str, actor: str) -> None:
     db.session.commit()
 
 
-# --- cancelling and refunding ---------------------------------------------------------
-
-def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *,
-           by_manager: bool) -> Order:
-    """Cancel an order that has not shipped: refund what is left of the payment, put the
-    sold stock back, tell the customer. Raises payments.RefundError if Stripe refuses
-    (then nothing has changed) and FulfilmentError when the order can't be cancelled.
-
-    Staff (`by_manager` False) may cancel only an order still waiting for payment; one
-    paid in the meantime is refused by the conditional move of `_cancel_unpaid`."""
-    order = get_order(number)
-    if order.status == "pending_payment":
-        return _cancel_unpaid(order, reason, client, actor)
-    if not by_manager:
-        raise ManagerOnly(f"Order {number} was paid: only a manager can cancel it, because "
-                          "cancelling refunds it. Nothing was changed.")
-    if order.status not in CANCELLABLE and not _refunded_unshipped(order):
-        raise FulfilmentError(f"Order {number} is {label(order.status)}; only orders not yet "
-                              "shipped can be cancelled. Nothing was changed.")
-    before = {"status": order.status, "refunded_cents": order.refunded_cents}
-    left = order.captured_cents - order.refunded_cents
-    if left > 0:
-        refund = payments.refund_order(order.id, left, f"Order cancelled: {reason}", client,
-                                       actor=actor, idempotency_key=_cancel_refund_key(order))
-        if refund.status != "succeeded":
-            raise FulfilmentError("A refund for this cancellation is already under way; "
-                                  "reload the order in a moment.")
-        db.session.refresh(order)
-        # The full refund made the order `refunded`, which can no longer be shipped; if it
-        # was shipped before the refund landed, it keeps its parcel and is not cancelled.
-        if order.shipped_at is not None:
-            raise FulfilmentError(f"Order {number} was shipped meanwhile: it was refunded but "
-                                  "not cancelled, and its stock was not put back.")
-    # `refunded`: fully refunded before it shipped (by a manager, or by this call), which
-    # nothing can ship any more.
-    if not orders.transition(order.id, CANCELLABLE + ("refunded",), "cancelled"):
-        db.session.rollback()
-        db.session.refresh(order)
-        raise FulfilmentError(f"Order {number} is {label(order.status)} now. Nothing was changed.")
-    db.session.refresh(order)
-    stock.put_back_order_stock(order, actor)
-    orders.record_status(order, "cancelled", actor=actor, note=reason)
-    accounts.record(actor, "order_cancelled", "order", order.number, before=before,
-                    after={"status": "cancelled", "refunded_cents": order.refunded_cents},
-                    note=reason)
-    emails.queue_status_update(order, "cancelled")
-    db.session.commit()
-    return order
-
-
-def _refunded_unshipped(order: Order) -> bool:
+def refunded_unshipped(order: Order) -> bool:
+    """Fully refunded before it shipped: nothing can ship it any more; cancelling puts its
+    stock back on the shelf."""
     return order.status == "refunded" and order.shipped_at is None
-
-
-def _cancel_refund_key(order: Order) -> str:
-    """`cancel-<number>`, so a double click refunds once; a new key after a failed attempt,
-    because a key whose refund failed would only ever return that failure."""
-    key = f"cancel-{order.number}"
-    failed = db.session.scalar(select(func.count()).select_from(Refund).where(
-        Refund.order_id == order.id, Refund.status == "failed",
-        or_(Refund.idempotency_key == key, Refund.idempotency_key.like(f"{key}-retry%"))))
-    return f"{key}-retry{failed}" if failed else key
-
-
-def _cancel_unpaid(order: Order, reason: str, client: gateway.StripeClient, actor: str) -> Order:
-    """An order still waiting for payment: close its Checkout Session and release its hold."""
-    if order.stripe_session_id:
-        try:
-            client.expire_checkout_session(order.stripe_session_id)
-        except gateway.PaymentError:
-            pass  # already expired or unreachable: a late payment is refunded or honoured
-    # Added now, committed by cancel_unpaid together with the order's move.
-    accounts.record(actor, "order_cancelled", "order", order.number,
-                    before={"status": "pending_payment"}, after={"status": "cancelled"},
-                    note=reason)
-    emails.queue_status_update(order, "cancelled")
-    if not checkout.cancel_unpaid(order, note=reason, actor=actor):
-        db.session.rollback()
-        db.session.refresh(order)
-        raise FulfilmentError(f"Order {order.number} is {label(order.status)} now. "
-                              "Nothing was changed.")
-    db.session.refresh(order)
-    return order
-
-
-@dataclass(frozen=True)
-class RefundResult:
-    refund: Refund
-    repeated: bool  # the same form was sent again: nothing new was refunded
-
-
-def refund(number: str, amount_cents: int, reason: str, request_id: str,
-           client: gateway.StripeClient, actor: str) -> RefundResult:
-    """Give back part or all of what is left of the payment (managers only)."""
-    order = get_order(number)
-    key = f"refund-{order.number}-{request_id}"
-    done = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
-    if done is not None and done.status == "failed":
-        raise FulfilmentError("This refund was tried and failed; reload the order to try again.")
-    if done is not None:
-        return RefundResult(done, repeated=True)
-    left = order.captured_cents - order.refunded_cents
-    if amount_cents > left:
-        raise FulfilmentError(f"At most {format_cents(left)} can still be refunded on order "
-                              f"{number} ({format_cents(order.captured_cents)} captured, "
-                              f"{format_cents(order.refunded_cents)} refunded). Nothing was "
-                              "refunded.")
-    before = order.refunded_cents
-    try:
-        made = payments.refund_order(order.id, amount_cents, reason, client, actor=actor,
-                                     idempotency_key=key)
-    except IntegrityError:  # the same form sent twice at the same moment
-        db.session.rollback()
-        raise FulfilmentError("This refund is already being made; reload the order.") from None
-    db.session.refresh(order)
-    accounts.record(actor, "order_refunded", "order", order.number,
-                    before={"refunded_cents": before},
-                    after={"refunded_cents": order.refunded_cents, "amount_cents": amount_cents},
-                    note=reason)
-    emails.queue_status_update(order, "refunded")
-    db.session.commit()
-    return RefundResult(made, repeated=False)

@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
-from shop.backoffice import fulfilment
+from shop.backoffice import fulfilment, order_payments
 from shop.backoffice.order_forms import (ActionForm, CancelForm, NoteForm, OrderFilterForm,
                                          RefundForm, ShipForm)
-from shop.checkout.views import stripe_client
 from shop.forms import first_error
-from shop.payments.service import RefundError
+from shop.payments.client import stripe_client
+from shop.payments.refunds import RefundError
 from shop.rules.money import format_cents
 from shop.rules.shipping import DEFAULT_SHIPPING_CONFIG
 
@@ -51,7 +51,8 @@ def _order_page(number: str, status: int = 200, **forms):
     except fulfilment.OrderNotFound:
         abort(404)
     for name, form_class in (("ship_form", ShipForm), ("note_form", NoteForm),
-                             ("cancel_form", CancelForm), ("action_form", ActionForm)):
+                             ("cancel_form", CancelForm), ("action_form", ActionForm),
+                             ("mismatch_form", CancelForm)):
         forms.setdefault(name, form_class(formdata=None))
     forms.setdefault("refund_form", RefundForm(formdata=None, request_id=uuid.uuid4().hex))
     return render_template("admin/orders/detail.html", detail=detail, order=detail.order,
@@ -141,8 +142,8 @@ def order_cancel(number):
     if not form.validate():
         return _order_page(number, 400, cancel_form=form)
     try:
-        order = fulfilment.cancel(number, form.reason.data, stripe_client(), actor(),
-                                  by_manager=current_user.is_manager)
+        order = order_payments.cancel(number, form.reason.data, stripe_client(), actor(),
+                                      by_manager=current_user.is_manager)
     except fulfilment.OrderNotFound:
         abort(404)
     except fulfilment.ManagerOnly as error:
@@ -162,14 +163,51 @@ def order_refund(number):
     if not form.validate():
         return _order_page(number, 400, refund_form=form)
     try:
-        result = fulfilment.refund(number, form.cents, form.reason.data, form.request_id.data,
-                                   stripe_client(), actor())
+        result = order_payments.refund(number, form.cents, form.reason.data,
+                                       form.request_id.data, stripe_client(), actor())
     except fulfilment.OrderNotFound:
         abort(404)
     except (fulfilment.FulfilmentError, RefundError) as error:
         form.request_id.data = uuid.uuid4().hex  # nothing was refunded: sending again is a new try
         return _refused(number, error, refund_form=form)
     if result.repeated:
-        flash("That refund was already made; nothing more was refunded.", "success")
-        return redirect(url_for("admin.order_detail", number=number), code=303)
+        return _moved(number, "That refund was already made; nothing more was refunded.")
+    if result.pending:
+        return _moved(number, f"The refund of {format_cents(result.refund.amount_cents)} was "
+                              "sent to Stripe and is waiting for its answer; the customer was "
+                              "not emailed yet. Send the same form again in a minute to check.")
     return _moved(number, f"Refunded {format_cents(result.refund.amount_cents)}.")
+
+
+@bp.post("/orders/<number>/accept-payment")
+@manager_required
+def order_accept_payment(number):
+    """A payment Stripe took for another amount: accept it, the order is paid."""
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        order_payments.accept_mismatched_payment(number, actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except fulfilment.FulfilmentError as error:
+        return _refused(number, error)
+    return _moved(number, "Payment accepted: the order is paid, its stock sold, and the "
+                          "customer's confirmation queued.")
+
+
+@bp.post("/orders/<number>/refund-mismatch")
+@manager_required
+def order_refund_mismatch(number):
+    """A payment Stripe took for another amount: refund it all and cancel the order."""
+    form = CancelForm()
+    if not form.validate():
+        return _order_page(number, 400, mismatch_form=form)
+    try:
+        order = order_payments.refund_mismatched_payment(number, form.reason.data,
+                                                         stripe_client(), actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except (fulfilment.FulfilmentError, RefundError) as error:
+        return _refused(number, error, mismatch_form=form)
+    return _moved(number, f"Refunded {format_cents(order.refunded_cents)} and cancelled; the "
+                          "stock it held is released.")

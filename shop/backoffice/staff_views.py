@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from shop.accounts import service as accounts
 from shop.accounts.forms import StaffForm
-from shop.backoffice.request_forms import ConfirmForm
+from shop.backoffice.order_forms import ActionForm
 from shop.accounts.models import AuditEntry, StaffUser
 from shop.backoffice import actor, bp, manager_required
 from shop.extensions import db
@@ -33,7 +33,7 @@ def staff():
 def _staff_page(form, status: int = 200):
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
     return render_template("admin/staff.html", users=users, form=form,
-                           access_form=ConfirmForm()), status
+                           access_form=ActionForm()), status
 
 
 ACCESS_DONE = {
@@ -50,7 +50,7 @@ def staff_access(user_id):
     action = request.form.get("action", "")
     if action not in ACCESS_DONE:
         abort(400, description="Unknown change.")
-    if not ConfirmForm().validate():
+    if not ActionForm().validate():
         abort(400, description="The form expired; reload the page and try again.")
     try:
         user = accounts.change_access(user_id, action, current_user)

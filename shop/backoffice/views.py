@@ -1,5 +1,6 @@
 """Import every back-office view module so its routes join the `admin` blueprint."""
 from shop.backoffice import (  # noqa: F401
-    catalog_views, dashboard_views, order_views, request_views, staff_views, stock_views,
+    catalog_views, claims_views, dashboard_views, messages_views, order_views, returns_views,
+    staff_views, stock_views,
 )
 from shop.backoffice import bp  # noqa: F401

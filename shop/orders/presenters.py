@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.orders import requests as order_requests
-from shop.orders.forms import ClaimForm, ReturnForm
+from shop.orders import aftercare
 from shop.orders.models import Order, ReturnRequest, WarrantyClaim
 from shop.rules import delivery, warranty
 
@@ -14,7 +13,7 @@ STATUS_LABELS = {
     "pending_payment": "Waiting for payment", "paid": "Paid", "packed": "Packed",
     "shipped": "Shipped", "delivered": "Delivered", "cancelled": "Cancelled",
     "partially_refunded": "Partly refunded", "refunded": "Refunded",
-    "expired": "Checkout expired",
+    "expired": "Checkout expired", "payment_mismatch": "Payment being checked",
 }
 JOURNEY = ("paid", "packed", "shipped", "delivered")
 
@@ -35,33 +34,32 @@ def _choice(line) -> tuple[int, str]:
 
 
 def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
+    """The template's values, and the item and part choices for the return and claim forms."""
     today = now.astimezone(ZoneInfo(zone_name)).date()
     reached = {change.status for change in order.history}
     lines = []
     for line in order.lines:
         terms = warranty.terms_from_dicts(line.warranty_terms)
-        decision = order_requests.return_decision(order, line, "changed_mind", 1, today,
+        decision = aftercare.return_decision(order, line, "changed_mind", 1, today,
                                                   zone_name) if order.delivered_at else None
         lines.append({
             "line": line, "warranty": warranty.warranty_table(terms),
             # a unit asked back or replaced under warranty has had its one remedy
             "units_open": line.units_open,
             "return_open": line.units_open > 0 and (bool(decision and decision.eligible) or bool(
-                order.delivered_at and order_requests.return_decision(
+                order.delivered_at and aftercare.return_decision(
                     order, line, "defective", 1, today, zone_name).eligible)),
         })
-    return_form = ReturnForm()
-    return_form.line_id.choices = [_choice(item["line"]) for item in lines if item["return_open"]]
-    claim_form = ClaimForm()
     open_lines = [_choice(line) for line in order.lines if line.units_open > 0]
-    claim_form.line_id.choices = open_lines
-    components = sorted({row["component"] for line in order.lines for row in line.warranty_terms})
-    claim_form.component.choices = [(c, c) for c in components]
     return {
         "order": order, "lines": lines, "status_label": STATUS_LABELS.get(order.status, order.status),
         "journey": [(step, STATUS_LABELS[step], step in reached) for step in JOURNEY],
         "history": order.history, "promise": promise_summary(order),
-        "return_form": return_form, "claim_form": claim_form,
+        # what the return and claim forms (built by the view) may offer
+        "return_choices": [_choice(item["line"]) for item in lines if item["return_open"]],
+        "claim_choices": open_lines,
+        "components": sorted({row["component"] for line in order.lines
+                              for row in line.warranty_terms}),
         "can_return": any(item["return_open"] for item in lines),
         "can_claim": bool(open_lines) and (
             order.status in ("shipped", "delivered", "partially_refunded")

@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from shop import clock
 from shop.extensions import db, limiter, rate_limit
 from shop.forms import first_error
-from shop.orders import requests as order_requests, service
+from shop.orders import aftercare, service
 from shop.orders.forms import ClaimForm, ReturnForm, TrackForm
 from shop.orders.models import Order
 from shop.orders.presenters import order_page_context
@@ -17,7 +17,8 @@ from shop.orders.presenters import order_page_context
 bp = Blueprint("orders", __name__)
 
 
-def _allowed(number: str) -> bool:
+def _may_see(number: str) -> bool:
+    """This browser looked the order up (number and email) or paid for it."""
     return number in session.get("orders", [])
 
 
@@ -43,7 +44,7 @@ def track():
 
 
 def _order_or_redirect(number: str):
-    if not _allowed(number):
+    if not _may_see(number):
         return None
     return db.session.query(Order).filter_by(number=number).first()
 
@@ -57,17 +58,22 @@ def order_page(number):
 
 
 def _render_order(order: Order, status: int = 200):
-    return render_template("orders/order.html", **order_page_context(
-        order, clock.now(), current_app.config["SHOP_TIMEZONE"])), status
+    context = order_page_context(order, clock.now(), current_app.config["SHOP_TIMEZONE"])
+    return_form, claim_form = ReturnForm(), ClaimForm()
+    return_form.line_id.choices = context["return_choices"]
+    claim_form.line_id.choices = context["claim_choices"]
+    claim_form.component.choices = [(part, part) for part in context["components"]]
+    return render_template("orders/order.html", return_form=return_form, claim_form=claim_form,
+                           **context), status
 
 
 def _refuse(order: Order, message: str):
-    """The order page again, with why the request was not taken (nothing was stored)."""
+    """The order page again, with why the return or claim was not taken (nothing was stored)."""
     flash(message, "error")
     return _render_order(order, 400)
 
 
-def _posted_request(number: str, form_class):
+def _posted_form(number: str, form_class):
     """The looked-up order (404 otherwise), the posted form, and its line (None if invalid)."""
     order = _order_or_redirect(number)
     if order is None:
@@ -82,14 +88,14 @@ def _posted_request(number: str, form_class):
 @bp.post("/track/<number>/return")
 @limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 def ask_return(number):
-    order, form, line = _posted_request(number, ReturnForm)
+    order, form, line = _posted_form(number, ReturnForm)
     if line is None:
         return _refuse(order, first_error(form))
     try:
-        order_requests.request_return(order, line, form.reason.data, form.remedy.data,
+        aftercare.request_return(order, line, form.reason.data, form.remedy.data,
                                       form.quantity.data, form.details.data or "",
                                       clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
-    except (order_requests.RequestRefused, ValueError) as error:
+    except (aftercare.AftercareRefused, ValueError) as error:
         return _refuse(order, str(error))
     flash("Return requested. We emailed you a receipt and will reply within one business day.",
           "success")
@@ -99,16 +105,16 @@ def ask_return(number):
 @bp.post("/track/<number>/claim")
 @limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 def ask_claim(number):
-    order, form, line = _posted_request(number, ClaimForm)
+    order, form, line = _posted_form(number, ClaimForm)
     if line is None:
         return _refuse(order, first_error(form))
     components = [row["component"] for row in line.warranty_terms]
     if form.component.data not in components:
         return _refuse(order, f"Part: choose one of {', '.join(components)}.")
     try:
-        order_requests.request_claim(order, line, form.component.data, form.description.data,
+        aftercare.request_claim(order, line, form.component.data, form.description.data,
                                      clock.shop_today(), current_app.config["SHOP_TIMEZONE"])
-    except order_requests.RequestRefused as error:
+    except aftercare.AftercareRefused as error:
         return _refuse(order, str(error))
     flash("Warranty claim sent. We emailed you a receipt and will reply within one business day.",
           "success")

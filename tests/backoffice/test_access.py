@@ -44,6 +44,8 @@ ACCESS = {
     "admin.order_note": STAFF,
     "admin.order_cancel": MANAGER,   # the world's order is paid: cancelling refunds it
     "admin.order_refund": MANAGER,
+    "admin.order_accept_payment": MANAGER,  # a payment Stripe took for another amount
+    "admin.order_refund_mismatch": MANAGER,
     "admin.returns": STAFF,
     "admin.return_detail": STAFF,
     "admin.return_approve": STAFF,
@@ -88,6 +90,7 @@ VARIANT_FORM = {"sku": "BENCH-NEW", "price": "199", "weight_g": "9000", "length_
 FORMS = {
     "admin.order_cancel": {"reason": "Customer asked by phone"},
     "admin.order_refund": {"amount": "5", "reason": "Scuffed box", "request_id": "a" * 32},
+    "admin.order_refund_mismatch": {"reason": "Stripe took the wrong amount"},
     "admin.claim_approve": {"claim_remedy": "replacement", "goodwill": "y"},
     "admin.staff": {"email": "new.hire@example.com", "name": "New Hire", "role": "manager",
                     "password": "a long enough password"},

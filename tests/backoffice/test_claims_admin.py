@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.models import AuditEntry
-from shop.backoffice import request_service as service
+from shop.backoffice import claims_service as service
 from shop.catalog.models import StockMovement, Variant
 from shop.extensions import db
-from shop.orders import requests as order_requests
+from shop.orders import aftercare
 from shop.orders.models import Order, OrderLine, OutgoingEmail, ReturnRequest, WarrantyClaim
 from tests.factories import make_order, make_product
 from tests.helpers import flashes, outcome, post_form, run_concurrently
@@ -348,10 +348,10 @@ def test_two_claims_on_one_unit_get_one_replacement(as_staff, bench):
 
 def _try_return(order):
     try:
-        order_requests.request_return(
+        aftercare.request_return(
             db.session.get(Order, order.id), db.session.get(OrderLine, order.lines[0].id),
             "defective", "refund", 1, "", (RECENT + timedelta(days=5)).date(), "America/New_York")
-    except order_requests.RequestRefused as error:
+    except aftercare.AftercareRefused as error:
         return error
     return None
 

@@ -413,7 +413,7 @@ def test_when_stripe_refuses_the_refund_a_cancel_changes_nothing(app, as_manager
     order = fresh(order)
     assert (order.status, order.refunded_cents) == ("cancelled", order.captured_cents)
     assert sorted((r.idempotency_key, r.status) for r in db.session.scalars(select(Refund))) == [
-        (f"cancel-{order.number}", "failed"), (f"cancel-{order.number}-retry1", "succeeded")]
+        (f"cancel-{order.number}", "failed"), (f"cancel-{order.number}-retry-1", "succeeded")]
     assert db.session.get(Variant, band.id).on_hand == 5
 
 

@@ -5,13 +5,13 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.models import AuditEntry
-from shop.backoffice import request_service as service
+from shop.backoffice import returns_service as service
 from shop.catalog.models import StockMovement, Variant
 from shop.checkout import service as checkout
 from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, OutgoingEmail, Refund, ReturnRequest
-from shop.orders import requests as order_requests
+from shop.orders import aftercare
 from shop.payments import service as payments
 from tests.backoffice.conftest import sign_in
 from tests.checkout.conftest import app_settings, standin  # noqa: F401 (fixtures: Stripe stand-in, SMTP)
@@ -474,7 +474,7 @@ def test_concurrent_customer_requests_never_ask_back_more_than_was_bought(app, b
     order_id, line_id = order.id, order.lines[0].id
 
     def ask():
-        order_requests.request_return(db.session.get(Order, order_id),
+        aftercare.request_return(db.session.get(Order, order_id),
                                       db.session.get(OrderLine, line_id), "damaged", "refund", 1,
                                       "", TODAY.date(), "America/New_York")
 

@@ -12,6 +12,7 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import Order, OutgoingEmail, Refund
 from shop.payments import gateway, service as payments
+from shop.payments import refunds as refund_service
 from tests.checkout.conftest import wait_for
 from tests.factories import make_order, make_product
 from tests.helpers import run_concurrently
@@ -57,10 +58,10 @@ def test_partial_then_full_refund_never_exceeds_the_capture(app, standin, band):
     session = paid_session(app, order, standin)
     payments.fulfil_session(session, utcnow())
     # when staff refund $10, then try to refund more than what is left
-    payments.refund_order(order.id, 1_000, "Scratched plate", client_for(app), actor="staff")
-    with pytest.raises(payments.RefundError, match="Only 5590 cents"):
-        payments.refund_order(order.id, 5_591, "Too much", client_for(app), actor="staff")
-    payments.refund_order(order.id, 5_590, "Rest", client_for(app), actor="staff")
+    refund_service.refund_order(order.id, 1_000, "Scratched plate", client_for(app), actor="staff")
+    with pytest.raises(refund_service.RefundError, match="Only 5590 cents"):
+        refund_service.refund_order(order.id, 5_591, "Too much", client_for(app), actor="staff")
+    refund_service.refund_order(order.id, 5_590, "Rest", client_for(app), actor="staff")
     # then exactly the capture was refunded, in two Stripe refunds
     db.session.expire_all()
     order = db.session.get(Order, order.id)
@@ -74,7 +75,7 @@ def test_a_repeated_refund_request_refunds_once(app, standin, band):
     order = checkout.place_order(cart_with(band), DETAILS, utcnow())
     payments.fulfil_session(paid_session(app, order, standin), utcnow())
     for _ in range(3):
-        payments.refund_order(order.id, 500, "Goodwill", client_for(app), actor="staff",
+        refund_service.refund_order(order.id, 500, "Goodwill", client_for(app), actor="staff",
                               idempotency_key=f"refund-click-{order.number}")
     db.session.expire_all()
     assert db.session.get(Order, order.id).refunded_cents == 500
@@ -83,8 +84,8 @@ def test_a_repeated_refund_request_refunds_once(app, standin, band):
 
 def test_refunding_an_unpaid_order_is_refused(app, band):
     order = checkout.place_order(cart_with(band), DETAILS, utcnow())
-    with pytest.raises(payments.RefundError):
-        payments.refund_order(order.id, 100, "?", client_for(app), actor="staff")
+    with pytest.raises(refund_service.RefundError):
+        refund_service.refund_order(order.id, 100, "?", client_for(app), actor="staff")
 
 
 def test_the_sweep_releases_expired_reservations(app, band, runner):
@@ -168,7 +169,7 @@ def test_concurrent_fulfilment_of_one_payment_sells_once(app, backend, standin):
 
 
 def test_a_worker_keeps_one_stripe_client_per_stripe_settings(app):
-    from shop.checkout.views import stripe_client
+    from shop.payments.client import stripe_client
     app.config.update(STRIPE_SECRET_KEY="sk_test_one", STRIPE_API_BASE="http://127.0.0.1:9")
     with app.app_context():
         first = stripe_client()

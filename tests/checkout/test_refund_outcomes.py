@@ -12,6 +12,7 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import Order, Refund
 from shop.payments import gateway, service as payments
+from shop.payments import refunds as refund_service
 from tests.checkout.conftest import stripe_get
 from tests.checkout.test_payment_rules import DETAILS, band, cart_with, client_for, paid_session  # noqa: F401
 from tests.payments.standin_fixture import TEST_WEBHOOK_SECRET, sign_payload
@@ -71,7 +72,7 @@ def refunds_at_stripe(standin, order) -> list[dict]:
 def test_a_refund_that_times_out_after_stripe_made_it_stays_pending_not_failed(app, standin, band):
     order = paid_order(app, standin, band)
     # when Stripe makes the refund but its answer is lost
-    refund = payments.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
+    refund = refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
                                    actor="mia", idempotency_key=f"refund-click-1-{order.number}")
     # then the refund stays pending under its key, and its amount stays claimed
     db.session.expire_all()
@@ -86,11 +87,11 @@ def test_a_refund_that_times_out_after_stripe_made_it_stays_pending_not_failed(a
 def test_a_back_office_retry_of_a_pending_refund_never_refunds_twice(app, standin, band):
     # given a refund whose answer was lost after Stripe made it
     order = paid_order(app, standin, band)
-    payments.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
+    refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
                           actor="mia", idempotency_key=f"refund-click-1-{order.number}")
     # when staff reload the order and refund again (a new form, so a new key)
-    with pytest.raises(payments.RefundError, match="Nothing new was refunded"):
-        payments.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
+    with pytest.raises(refund_service.RefundError, match="Nothing new was refunded"):
+        refund_service.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
                               idempotency_key=f"refund-click-2-{order.number}")
     # then the pending refund was settled under its own key, and no second refund was made
     db.session.expire_all()
@@ -103,10 +104,10 @@ def test_a_back_office_retry_of_a_pending_refund_never_refunds_twice(app, standi
 
 def test_retrying_with_the_same_key_settles_the_pending_refund(app, standin, band):
     order = paid_order(app, standin, band)
-    payments.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
+    refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
                           actor="mia", idempotency_key=f"refund-click-1-{order.number}")
     # when the same refund is sent again (its own key)
-    refund = payments.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
+    refund = refund_service.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
                                    idempotency_key=f"refund-click-1-{order.number}")
     # then it is settled, once
     assert refund.status == "succeeded" and refund.stripe_refund_id
@@ -119,10 +120,10 @@ def test_the_worker_reconciles_pending_refunds_from_stripe(app, standin, band):
     # never reached Stripe
     made = paid_order(app, standin, band)
     lost = paid_order(app, standin, band)
-    payments.refund_order(made.id, 700, "A", RefundsThenTimesOut(client_for(app)), actor="mia")
-    payments.refund_order(lost.id, 300, "B", NeverReached(client_for(app)), actor="mia")
+    refund_service.refund_order(made.id, 700, "A", RefundsThenTimesOut(client_for(app)), actor="mia")
+    refund_service.refund_order(lost.id, 300, "B", NeverReached(client_for(app)), actor="mia")
     # when the periodic worker reconciles (a few minutes later)
-    settled = payments.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=5))
+    settled = refund_service.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=5))
     # then both are settled: the first found at Stripe, the second sent under its own key
     assert settled == 2
     db.session.expire_all()
@@ -132,12 +133,12 @@ def test_the_worker_reconciles_pending_refunds_from_stripe(app, standin, band):
     assert [r["amount"] for r in refunds_at_stripe(standin, lost)] == [300]
     assert db.session.get(Order, made.id).refunded_cents == 700
     # and running it again changes nothing
-    assert payments.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=9)) == 0
+    assert refund_service.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=9)) == 0
 
 
 def test_a_refund_updated_webhook_settles_the_pending_refund(app, client, standin, band):
     order = paid_order(app, standin, band)
-    payments.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
+    refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
                           actor="mia", idempotency_key=f"refund-click-1-{order.number}")
     made = refunds_at_stripe(standin, order)[0]
     # when Stripe's refund.updated event arrives
@@ -156,8 +157,8 @@ def test_a_refund_updated_webhook_settles_the_pending_refund(app, client, standi
 
 def test_a_refund_stripe_clearly_declines_is_failed_and_its_claim_given_back(app, standin, band):
     order = paid_order(app, standin, band)
-    with pytest.raises(payments.RefundError, match="Stripe did not make the refund"):
-        payments.refund_order(order.id, 1_000, "Scratched", Declines(client_for(app)), actor="mia")
+    with pytest.raises(refund_service.RefundError, match="Stripe did not make the refund"):
+        refund_service.refund_order(order.id, 1_000, "Scratched", Declines(client_for(app)), actor="mia")
     db.session.expire_all()
     assert db.session.scalar(select(Refund)).status == "failed"
     assert db.session.get(Order, order.id).refunded_cents == 0
@@ -172,7 +173,7 @@ def test_a_refund_and_its_audit_row_commit_together(app, standin, band):
     sa.event.listen(db.engine, "commit", commits)
     try:
         # when staff refund, with their audit row
-        payments.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
+        refund_service.refund_order(order.id, 1_000, "Scratched", client_for(app), actor="mia",
                               audit=lambda refund: record("mia", "order_refunded", "order",
                                                           order.number,
                                                           after={"refund_id": refund.id}))

@@ -177,9 +177,9 @@ def test_the_worker_releases_expired_reservations(app, runner):
 
 def test_the_worker_runs_the_refund_reconciliation_when_stripe_is_set_up(app, runner,
                                                                          monkeypatch):
-    from shop.payments import service as payments
+    from shop.payments import refunds
     calls = []
-    monkeypatch.setattr(payments, "reconcile_pending_refunds",
+    monkeypatch.setattr(refunds, "reconcile_pending_refunds",
                         lambda client, now: calls.append(now) or 0)
     app.config["STRIPE_SECRET_KEY"] = ""
     assert "reconcile-refunds" not in run_worker_once(app, runner, T0)

@@ -1,4 +1,4 @@
-"""Customer requests after delivery: returns and warranty claims, decided by the rules."""
+"""Aftercare for customers: asking for a return or a warranty repair, decided by the rules."""
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from shop.orders.models import Order, OrderLine, ReturnRequest, WarrantyClaim
 from shop.rules import delivery, returns, warranty
 
 
-class RequestRefused(Exception):
+class AftercareRefused(Exception):
     """The rules say no; the message says why."""
 
 
@@ -52,10 +52,10 @@ def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quan
     """
     decision = return_decision(order, line, reason, quantity, on, zone_name)
     if not decision.eligible:
-        raise RequestRefused(decision.reason)
+        raise AftercareRefused(decision.reason)
     if remedy not in decision.remedies:
         allowed = " or ".join(decision.remedies)
-        raise RequestRefused(f"For this reason we can offer a {allowed}.")
+        raise AftercareRefused(f"For this reason we can offer a {allowed}.")
     claimed = db.session.execute(
         update(OrderLine)
         .where(OrderLine.id == line.id,
@@ -65,18 +65,20 @@ def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quan
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         db.session.rollback()  # and `line` is read again below
-        raise RequestRefused(_no_units_left(line))
-    request = ReturnRequest(order_id=order.id, order_line_id=line.id, quantity=quantity,
-                            reason=reason, remedy=remedy, details=details,
-                            refund_cents=decision.refund_cents if remedy == "refund" else 0,
-                            return_shipping_paid_by=decision.return_shipping_paid_by)
-    db.session.add(request)
+        raise AftercareRefused(_no_units_left(line))
+    return_request = ReturnRequest(
+        order_id=order.id, order_line_id=line.id, quantity=quantity, reason=reason,
+        remedy=remedy, details=details,
+        refund_cents=decision.refund_cents if remedy == "refund" else 0,
+        return_shipping_paid_by=decision.return_shipping_paid_by)
+    db.session.add(return_request)
     db.session.flush()
-    emails.queue("return_received", f"return-{request.id}", order.email,
+    emails.queue("return_received", f"return-{return_request.id}", order.email,
                  f"We received your return request for order {order.number}",
-                 "return_received.txt", order, request=request, line=line, decision=decision)
+                 "return_received.txt", order, request=return_request, line=line,
+                 decision=decision)  # the email template calls the return `request`
     db.session.commit()
-    return request
+    return return_request
 
 
 def claim_coverage(order: Order, line: OrderLine, component: str, on: date,
@@ -99,7 +101,7 @@ def request_claim(order: Order, line: OrderLine, component: str, description: st
     A line whose every unit was asked back or replaced already has had its remedy: the
     claim is refused (a replacement unit is claimed for on its own replacement order)."""
     if line.units_open <= 0:
-        raise RequestRefused("Every unit of this item was already asked back or replaced, so "
+        raise AftercareRefused("Every unit of this item was already asked back or replaced, so "
                              "it cannot also get a warranty remedy. A replacement we sent has "
                              "its own order number: claim on that order.")
     coverage = claim_coverage(order, line, component, on, zone_name)

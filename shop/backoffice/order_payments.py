@@ -1,0 +1,219 @@
+"""Money on an order, for staff: cancel (refunding first), refund, resolve a payment mismatch.
+
+Every refund goes through `shop.payments.refunds` under its one key scheme, with the
+staff action's audit row passed as `audit=`, so it commits with the refund's outcome.
+A refund whose answer from Stripe is still `pending` is reported as such: nothing
+that depends on the money being back (the cancellation, the "refunded" email)
+happens until a later try under the same key finds it succeeded.
+
+Cancelling a paid order refunds first, so only a manager may do it; staff may
+cancel an order still waiting for payment. If Stripe refuses the refund,
+RefundError reaches the manager and nothing else has changed. Only once the
+money is back does the order become cancelled and its stock return to the shelf.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from shop import clock
+from shop.accounts import service as accounts
+from shop.backoffice import stock_service as stock
+from shop.backoffice.fulfilment import (CANCELLABLE, FulfilmentError, ManagerOnly, get_order,
+                                        label, refunded_unshipped)
+from shop.checkout import service as checkout
+from shop.extensions import db
+from shop.orders import emails
+from shop.orders import service as orders
+from shop.orders.models import Order, Refund
+from shop.payments import gateway, refunds
+from shop.payments import service as payments
+from shop.rules.money import format_cents
+
+MISMATCH = "payment_mismatch"
+
+
+def _waiting(what: str) -> FulfilmentError:
+    return FulfilmentError(f"The refund for {what} was sent to Stripe and is waiting for its "
+                           "answer; nothing else was changed and the customer was not emailed "
+                           "yet. Try again in a minute: it asks Stripe about this same refund "
+                           "and never refunds twice.")
+
+
+def _refund_audit(order: Order, actor: str, note: str):
+    """The audit row of a refund, written in the transaction that records Stripe's answer."""
+    before = order.refunded_cents
+
+    def audit(refund: Refund) -> None:
+        accounts.record(actor, "order_refunded", "order", order.number,
+                        before={"refunded_cents": before},
+                        after={"refunded_cents": before + refund.amount_cents,
+                               "amount_cents": refund.amount_cents,
+                               **({"pending": True} if refund.status == "pending" else {})},
+                        note=note)
+    return audit
+
+
+def _refund_rest(order: Order, purpose: str, reason: str, client, actor: str) -> None:
+    """Refund all that is left of the payment (for a cancellation); raises when it is not
+    back yet (FulfilmentError) or Stripe refused it (RefundError)."""
+    left = order.captured_cents - order.refunded_cents
+    if left <= 0:
+        return
+    made = refunds.refund_order(order.id, left, reason, client, actor=actor,
+                                idempotency_key=refunds.refund_key(order, purpose),
+                                audit=_refund_audit(order, actor, reason))
+    if made.status != "succeeded":
+        raise _waiting("this cancellation")
+    db.session.refresh(order)
+
+
+def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *,
+           by_manager: bool) -> Order:
+    """Cancel an order that has not shipped: refund what is left of the payment, put the
+    sold stock back, tell the customer. Raises refunds.RefundError if Stripe refuses
+    (then nothing has changed) and FulfilmentError when the order can't be cancelled.
+
+    Staff (`by_manager` False) may cancel only an order still waiting for payment; one
+    paid in the meantime is refused by the conditional move of `_cancel_unpaid`."""
+    order = get_order(number)
+    if order.status == "pending_payment":
+        return _cancel_unpaid(order, reason, client, actor)
+    if not by_manager:
+        raise ManagerOnly(f"Order {number} was paid: only a manager can cancel it, because "
+                          "cancelling refunds it. Nothing was changed.")
+    if order.status not in CANCELLABLE and not refunded_unshipped(order):
+        raise FulfilmentError(f"Order {number} is {label(order.status)}; only orders not yet "
+                              "shipped can be cancelled. Nothing was changed.")
+    before = {"status": order.status, "refunded_cents": order.refunded_cents}
+    _refund_rest(order, "cancel", f"Order cancelled: {reason}", client, actor)
+    # The full refund made the order `refunded`, which can no longer be shipped; if it
+    # was shipped before the refund landed, it keeps its parcel and is not cancelled.
+    if order.shipped_at is not None:
+        raise FulfilmentError(f"Order {number} was shipped meanwhile: it was refunded but "
+                              "not cancelled, and its stock was not put back.")
+    # `refunded`: fully refunded before it shipped (by a manager, or by this call), which
+    # nothing can ship any more.
+    if not orders.transition(order.id, CANCELLABLE + ("refunded",), "cancelled"):
+        db.session.rollback()
+        db.session.refresh(order)
+        raise FulfilmentError(f"Order {number} is {label(order.status)} now. Nothing was changed.")
+    db.session.refresh(order)
+    stock.put_back_order_stock(order, actor)
+    _record_cancelled(order, actor, reason, before)
+    return order
+
+
+def _record_cancelled(order: Order, actor: str, reason: str, before: dict) -> None:
+    """History, audit row and the customer's email of a cancellation; commits."""
+    orders.record_status(order, "cancelled", actor=actor, note=reason)
+    accounts.record(actor, "order_cancelled", "order", order.number, before=before,
+                    after={"status": "cancelled", "refunded_cents": order.refunded_cents},
+                    note=reason)
+    emails.queue_status_update(order, "cancelled")
+    db.session.commit()
+
+
+def _cancel_unpaid(order: Order, reason: str, client: gateway.StripeClient, actor: str) -> Order:
+    """An order still waiting for payment: close its Checkout Session and release its hold."""
+    if order.stripe_session_id:
+        try:
+            client.expire_checkout_session(order.stripe_session_id)
+        except gateway.PaymentError:
+            pass  # already expired or unreachable: a late payment is refunded or honoured
+    # Added now, committed by cancel_unpaid together with the order's move.
+    accounts.record(actor, "order_cancelled", "order", order.number,
+                    before={"status": "pending_payment"}, after={"status": "cancelled"},
+                    note=reason)
+    emails.queue_status_update(order, "cancelled")
+    if not checkout.cancel_unpaid(order, note=reason, actor=actor):
+        db.session.rollback()
+        db.session.refresh(order)
+        raise FulfilmentError(f"Order {order.number} is {label(order.status)} now. "
+                              "Nothing was changed.")
+    db.session.refresh(order)
+    return order
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund: Refund
+    repeated: bool  # the same form was sent again: nothing new was refunded
+
+    @property
+    def pending(self) -> bool:
+        """Stripe's answer is not known yet: nothing was emailed."""
+        return self.refund.status == "pending"
+
+
+def refund(number: str, amount_cents: int, reason: str, request_id: str,
+           client: gateway.StripeClient, actor: str) -> RefundResult:
+    """Give back part or all of what is left of the payment (managers only). The audit
+    row commits with the refund; the customer's email is queued once it succeeded."""
+    order = get_order(number)
+    key = refunds.refund_key(order, f"refund-{request_id}")
+    done = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
+    if done is not None and done.status == "succeeded":
+        return RefundResult(done, repeated=True)
+    left = order.captured_cents - order.refunded_cents
+    if done is None and amount_cents > left:
+        raise FulfilmentError(f"At most {format_cents(left)} can still be refunded on order "
+                              f"{number} ({format_cents(order.captured_cents)} captured, "
+                              f"{format_cents(order.refunded_cents)} refunded). Nothing was "
+                              "refunded.")
+    audit_row = _refund_audit(order, actor, reason)
+
+    def audit(made: Refund) -> None:
+        audit_row(made)
+        if made.status == "succeeded":
+            emails.queue_status_update(order, "refunded")
+
+    made = refunds.refund_order(order.id, amount_cents, reason, client, actor=actor,
+                                idempotency_key=key, audit=audit)
+    return RefundResult(made, repeated=False)
+
+
+# --- a payment Stripe took for another amount or currency -----------------------------
+
+def _mismatched(number: str) -> Order:
+    order = get_order(number)
+    if order.status != MISMATCH:
+        raise FulfilmentError(f"Order {number} is {label(order.status)}, not waiting for its "
+                              "payment to be checked. Nothing was changed.")
+    return order
+
+
+def accept_mismatched_payment(number: str, actor: str) -> Order:
+    """Accept what Stripe took: the order is paid, its stock sold, the confirmation queued."""
+    order = _mismatched(number)
+    note = (f"Payment of {format_cents(order.captured_cents)} accepted for an order total of "
+            f"{format_cents(order.total_cents)}")
+    try:
+        accepted = payments.accept_mismatched_payment(
+            order.id, clock.now(), actor, note, audit=lambda: accounts.record(
+                actor, "order_payment_accepted", "order", order.number,
+                before={"status": MISMATCH},
+                after={"status": "paid", "captured_cents": order.captured_cents}, note=note))
+    except orders.OutOfStock as error:
+        raise FulfilmentError(f"{error} Refund and cancel the order instead. Nothing was "
+                              "changed.") from None
+    if not accepted:
+        raise FulfilmentError(f"Order {number} was resolved meanwhile. Nothing was changed.")
+    db.session.refresh(order)
+    return order
+
+
+def refund_mismatched_payment(number: str, reason: str, client: gateway.StripeClient,
+                              actor: str) -> Order:
+    """Refund all Stripe took, then cancel the order and release the stock it held."""
+    order = _mismatched(number)
+    before = {"status": MISMATCH, "refunded_cents": order.refunded_cents}
+    _refund_rest(order, "mismatch", f"Payment mismatch: {reason}", client, actor)
+    still_held = not order.reservation_released  # the hold of an order that was still waiting
+    if not orders.transition(order.id, (MISMATCH,), "cancelled", reservation_released=True):
+        db.session.rollback()
+        raise FulfilmentError(f"Order {number} was resolved meanwhile; the refund stands.")
+    if still_held:
+        orders.release_lines(order)
+    db.session.refresh(order)
+    _record_cancelled(order, actor, reason, before)
+    return order
