@@ -97,6 +97,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Product images and other uploads: ONE directory shared by every app server (a shared
+    # mount with several), served by nginx at /uploads/ (deploy/nginx/shop.conf).
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
 
 
 class DevelopmentConfig(Config):
