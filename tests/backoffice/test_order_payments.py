@@ -1,0 +1,208 @@
+"""Money on an order in the back office: resolving a payment mismatch, and refunds whose
+answer from Stripe is still pending (order refunds, cancellations, return refunds)."""
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalog.models import StockMovement, Variant
+from shop.checkout import service as checkout
+from shop.database import utcnow
+from shop.extensions import db
+from shop.orders.models import Order, Refund, ReturnRequest
+from shop.orders.presenters import STATUS_LABELS
+from shop.payments import service as payments
+from tests.backoffice.test_fulfilment import audits, emails, fresh, history, post
+from tests.checkout.conftest import app_settings, standin  # noqa: F401  (stand-in and SMTP)
+from tests.checkout.test_payment_rules import DETAILS, cart_with, client_for, paid_session
+from tests.checkout.test_refund_outcomes import RefundsThenTimesOut
+from tests.factories import make_product
+from tests.helpers import flashes
+
+SHORT = 500  # Stripe took $5 less than the order total
+
+
+@pytest.fixture
+def band(app):
+    return make_product(name="Loop Bands", variants=[
+        {"sku": "BAND", "price_cents": 2_900, "on_hand": 5, "weight_g": 450, "length_cm": 20,
+         "width_cm": 15, "height_cm": 5}]).variants[0]
+
+
+def mismatched_order(app, standin, variant, quantity=2) -> Order:
+    """An order really paid through the stand-in, reported with another amount than its total."""
+    order = checkout.place_order(cart_with(variant, quantity), DETAILS, utcnow())
+    session = paid_session(app, order, standin)
+    outcome = payments.fulfil_session(replace(session, amount_total=session.amount_total - SHORT),
+                                      utcnow())
+    assert outcome.action == "mismatch"
+    return fresh(order)
+
+
+def stock(variant) -> tuple[int, int]:
+    db.session.expire_all()
+    found = db.session.get(Variant, variant.id)
+    return found.on_hand, found.reserved
+
+
+def sales(variant) -> int:
+    return db.session.scalar(select(func.count()).select_from(StockMovement).where(
+        StockMovement.variant_id == variant.id, StockMovement.reason == "sale"))
+
+
+def test_payment_mismatch_is_labelled_payment_being_checked(as_staff, app, standin, band):
+    order = mismatched_order(app, standin, band)
+    assert STATUS_LABELS["payment_mismatch"] == "Payment being checked"
+    html = as_staff.get("/admin/orders?status=payment_mismatch").get_data(as_text=True)
+    assert "Payment being checked" in html and order.number in html
+
+
+@pytest.mark.parametrize("action, form", [("accept-payment", {}),
+                                          ("refund-mismatch", {"reason": "Wrong amount"})])
+def test_staff_cannot_resolve_a_payment_mismatch(as_staff, app, standin, band, action, form):
+    # given an order Stripe charged $5 short, its 2 bands still held
+    order = mismatched_order(app, standin, band)
+    # when a member of staff posts either resolution with a valid CSRF token
+    response = post(as_staff, f"/admin/orders/{order.number}/{action}", form,
+                    page=f"/admin/orders/{order.number}")
+    # then it is refused and nothing moved: status, money, stock, audit, email
+    assert response.status_code == 403
+    order = fresh(order)
+    assert (order.status, order.paid_at, order.refunded_cents) == ("payment_mismatch", None, 0)
+    assert stock(band) == (5, 2) and sales(band) == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+    assert audits("order_payment_accepted") == [] and audits("order_cancelled") == []
+    assert emails(order) == []
+    # and the page only tells them a manager does it
+    html = as_staff.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert 'data-testid="mismatch-manager-only"' in html and "Accept payment</button>" not in html
+
+
+def test_a_manager_accepts_a_mismatched_payment(as_manager, app, standin, band):
+    # given an order Stripe charged $5 short
+    order = mismatched_order(app, standin, band)
+    # when a manager accepts the payment
+    response = post(as_manager, f"/admin/orders/{order.number}/accept-payment",
+                    page=f"/admin/orders/{order.number}")
+    # then the order is paid, its held stock sold (ledger rows), the confirmation queued
+    assert response.status_code == 303, flashes(response)
+    order = fresh(order)
+    assert order.status == "paid" and order.paid_at is not None
+    assert order.captured_cents == order.total_cents - SHORT and order.refunded_cents == 0
+    assert stock(band) == (3, 0) and sales(band) == 1
+    assert len(emails(order, "order_confirmation")) == 1
+    assert history(order)[-1][:2] == ("paid", "mia.manager@example.com")
+    [entry] = audits("order_payment_accepted")
+    assert (entry.before, entry.after) == (
+        {"status": "payment_mismatch"},
+        {"status": "paid", "captured_cents": order.total_cents - SHORT})
+    # and accepting again changes nothing
+    again = post(as_manager, f"/admin/orders/{order.number}/accept-payment",
+                 page=f"/admin/orders/{order.number}")
+    assert again.status_code == 409 and sales(band) == 1
+    assert len(emails(order, "order_confirmation")) == 1
+
+
+def test_a_manager_refunds_and_cancels_a_mismatched_payment(as_manager, app, standin, band):
+    # given an order Stripe charged $5 short, its 2 bands still held
+    order = mismatched_order(app, standin, band)
+    captured = order.captured_cents
+    # when a manager refunds it and cancels the order
+    response = post(as_manager, f"/admin/orders/{order.number}/refund-mismatch",
+                    {"reason": "Charged the wrong amount"}, page=f"/admin/orders/{order.number}")
+    # then all Stripe took went back through the refund service, under the one key scheme
+    assert response.status_code == 303, flashes(response)
+    order = fresh(order)
+    assert (order.status, order.refunded_cents) == ("cancelled", captured)
+    [refund] = db.session.scalars(select(Refund)).all()
+    assert (refund.status, refund.amount_cents, refund.idempotency_key) == (
+        "succeeded", captured, f"mismatch-{order.number}")
+    # and the held stock is released, nothing sold
+    assert stock(band) == (5, 0) and sales(band) == 0
+    assert order.reservation_released
+    # and the refund and the cancellation are audited, the customer told once
+    assert [a.after["amount_cents"] for a in audits("order_refunded")] == [captured]
+    [cancelled] = audits("order_cancelled")
+    assert cancelled.before == {"status": "payment_mismatch", "refunded_cents": 0}
+    assert len(emails(order, "order_cancelled")) == 1
+    # and doing it again changes nothing
+    again = post(as_manager, f"/admin/orders/{order.number}/refund-mismatch",
+                 {"reason": "again"}, page=f"/admin/orders/{order.number}")
+    assert again.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 1
+
+
+def lost_answers(monkeypatch, app, module):
+    """The view's Stripe client makes refunds but loses Stripe's answer (a timeout)."""
+    monkeypatch.setattr(module, "stripe_client", lambda: RefundsThenTimesOut(client_for(app)))
+
+
+def test_a_pending_order_refund_says_so_and_emails_nobody_yet(monkeypatch, as_manager, app,
+                                                               standin, band):
+    from shop.backoffice import order_views
+    from tests.backoffice.test_fulfilment import paid_order
+    order = paid_order(app, standin, band, 2)
+    lost_answers(monkeypatch, app, order_views)
+    # when a manager refunds $10.50 and Stripe's answer is lost
+    response = post(as_manager, f"/admin/orders/{order.number}/refund",
+                    {"amount": "10.50", "reason": "Scuffed box", "request_id": "e" * 32})
+    # then they are told it waits for Stripe; the audit row is there, no email yet
+    assert response.status_code == 303
+    assert "waiting for its answer" in flashes(as_manager.get(response.location))
+    [refund] = db.session.scalars(select(Refund)).all()
+    assert refund.status == "pending"
+    [entry] = audits("order_refunded")
+    assert entry.after == {"refunded_cents": 1_050, "amount_cents": 1_050, "pending": True}
+    assert emails(fresh(order), "order_refunded") == []
+    # and sending the same form again, with Stripe answering, settles it and emails once
+    monkeypatch.undo()
+    again = post(as_manager, f"/admin/orders/{order.number}/refund",
+                 {"amount": "10.50", "reason": "Scuffed box", "request_id": "e" * 32})
+    assert again.status_code == 303
+    assert db.session.scalars(select(Refund.status)).all() == ["succeeded"]
+    assert fresh(order).refunded_cents == 1_050
+    assert len(emails(order, "order_refunded")) == 1
+
+
+def test_a_pending_cancellation_refund_leaves_the_order_and_its_stock(monkeypatch, as_manager,
+                                                                      app, standin, band):
+    from shop.backoffice import order_views
+    from tests.backoffice.test_fulfilment import paid_order
+    order = paid_order(app, standin, band, 2)
+    lost_answers(monkeypatch, app, order_views)
+    response = post(as_manager, f"/admin/orders/{order.number}/cancel", {"reason": "By phone"})
+    assert response.status_code == 409
+    assert "waiting for its answer" in flashes(response)
+    order = fresh(order)
+    assert order.status == "paid" and stock(band) == (3, 0)
+    assert emails(order, "order_cancelled") == [] and audits("order_cancelled") == []
+    assert [a.after.get("pending") for a in audits("order_refunded")] == [True]
+
+
+def test_a_pending_return_refund_leaves_the_return_received(monkeypatch, client, app, standin,
+                                                            band, manager_user):
+    from shop.backoffice import returns_views
+    from tests.backoffice.conftest import sign_in
+    from tests.backoffice.test_returns_admin import DELIVERED, act, ask_return, emails_of
+    order = checkout.place_order(cart_with(band, 2), DETAILS, utcnow())
+    payments.fulfil_session(paid_session(app, order, standin), utcnow())
+    order = fresh(order)
+    order.status, order.delivered_at = "delivered", DELIVERED
+    db.session.commit()
+    asked = ask_return(order, reason="damaged", status="received")
+    sign_in(client, manager_user)
+    lost_answers(monkeypatch, app, returns_views)
+    response = act(client, asked.id, "refund")
+    assert response.status_code == 303
+    assert "waiting for its answer" in flashes(client.get(response.location))
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, asked.id).status == "received"
+    assert emails_of("return_refunded") == []
+    # and refunding again once Stripe answers settles the same refund, once
+    monkeypatch.undo()
+    assert act(client, asked.id, "refund").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, asked.id).status == "refunded"
+    assert db.session.scalars(select(Refund.status)).all() == ["succeeded"]
+    assert len(emails_of("return_refunded")) == 1
