@@ -10,14 +10,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from shop.accounts.service import AccountError, create_staff
-from shop.catalog.copy_review import product_facts, review_copy
-from shop.catalog.models import Product
+from shop.catalog.copy_review import product_facts, review_copy, review_customer_text
+from shop.catalog.models import Category, Product
 from shop.catalog.seed import BlockedCopy, seed_demo
 from shop.checkout.service import sweep_expired
 from shop.database import utcnow
 from shop.extensions import db
 from shop.maintenance import BackupError, backup_sqlite, restore_sqlite, run_worker, worker_jobs
 from shop.orders.emails import send_pending
+from shop.orders.models import ReturnRequest, WarrantyClaim
+
+
+def _product_copy_findings(product: Product):
+    """A product's copy fields and its photo's alt text, against its own warranty."""
+    fields = {
+        "name": product.name, "short_description": product.short_description,
+        "long_description": product.long_description,
+        "features": list(product.features or []),
+        "meta_description": product.meta_description,
+    }
+    facts = product_facts(product.category.warranty_kind, product.warranty_overrides)
+    return review_copy(fields, facts) + review_customer_text("image_alt", product.image_alt,
+                                                             facts)
 
 
 def register(app: Flask) -> None:
@@ -35,25 +49,38 @@ def register(app: Flask) -> None:
 
     @app.cli.command("copy-check")
     def copy_check_command():
-        """Audit every product's copy with the claims checker; exit 1 if any would be blocked."""
+        """Audit every stored text a customer reads (products and their alt text, categories,
+        staff messages on returns and claims) with the claims checker; exit 1 on any block."""
+        totals = {"block": 0, "review": 0}
+
+        def report(noun: str, items) -> None:
+            counts = {"block": 0, "review": 0}
+            for where, findings in items:
+                for f in findings:
+                    counts[f.severity] += 1
+                    click.echo(f"{f.severity.upper():6} {where} {f.field} [{f.category}] "
+                               f"{f.text!r}: {f.reason}")
+            click.echo(f"Checked {noun}: {counts['block']} blocking, "
+                       f"{counts['review']} to review.")
+            totals.update({k: totals[k] + counts[k] for k in counts})
+
         products = db.session.scalars(select(Product).options(joinedload(Product.category))
                                       .order_by(Product.slug)).all()
-        blocked = reviewed = 0
-        for product in products:
-            fields = {
-                "name": product.name, "short_description": product.short_description,
-                "long_description": product.long_description,
-                "features": list(product.features or []),
-                "meta_description": product.meta_description,
-            }
-            facts = product_facts(product.category.warranty_kind, product.warranty_overrides)
-            for f in review_copy(fields, facts):
-                blocked += f.severity == "block"
-                reviewed += f.severity == "review"
-                click.echo(f"{f.severity.upper():6} {product.slug} {f.field} [{f.category}] "
-                           f"{f.text!r}: {f.reason}")
-        click.echo(f"Checked {len(products)} products: {blocked} blocking, {reviewed} to review.")
-        sys.exit(1 if blocked else 0)
+        report(f"{len(products)} products", ((p.slug, _product_copy_findings(p))
+                                             for p in products))
+        categories = db.session.scalars(select(Category).order_by(Category.slug)).all()
+        report(f"{len(categories)} categories", (
+            (f"category:{c.slug}", review_customer_text("name", c.name)
+             + review_customer_text("description", c.description)) for c in categories))
+        messages = [(f"{kind}:{row_id}", text) for kind, model in
+                    (("return", ReturnRequest), ("claim", WarrantyClaim))
+                    for row_id, text in db.session.execute(
+                        select(model.id, model.customer_message)
+                        .where(model.customer_message != "").order_by(model.id))]
+        report(f"{len(messages)} staff messages to customers", (
+            (where, review_customer_text("customer_message", text))
+            for where, text in messages))
+        sys.exit(1 if totals["block"] else 0)
 
     @app.cli.command("sweep-reservations")
     def sweep_reservations_command():

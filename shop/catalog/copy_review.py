@@ -1,8 +1,13 @@
-"""Runs a product's copy fields through the claims checker (shop.rules.copy_claims).
+"""Runs the text customers read through the claims checker (shop.rules.copy_claims).
 
 Two checks: health claims (`check_copy`), and promises the shop's own rules do
 not give (`check_copy_against_facts`: "lifetime warranty", "free overnight
 shipping", "90-day returns", a bare "10-year warranty" without its component).
+
+`review_copy` checks a product's copy fields; `review_customer_text` checks any other one
+piece of text a customer reads (a category description, an image's alt text, a staff message
+on a return or claim) with the same block/review outcome; `review_customer_review` is the one
+call a customer-review feature makes before it publishes a review.
 """
 from dataclasses import dataclass
 
@@ -56,3 +61,20 @@ def review_copy(fields: dict, facts: CopyFacts | None = None) -> list[FieldFindi
 def blocking(findings: list[FieldFinding]) -> list[FieldFinding]:
     """Only the findings that stop a product from being published."""
     return [f for f in findings if f.severity == "block"]
+
+
+def review_customer_text(field: str, text: str,
+                         facts: CopyFacts | None = None) -> list[FieldFinding]:
+    """Findings for one piece of text a customer reads that is not a product copy field."""
+    return [FieldFinding(field, f.severity, f.category, f.text, f.reason, f.suggestion)
+            for f in check_all(text or "", facts or product_facts())]
+
+
+def review_customer_review(text: str) -> list[FieldFinding]:
+    """What a customer review says that the shop may not publish as is.
+
+    For the reviews feature (not built yet): call this before a review goes live. Any
+    "block" finding keeps the review unpublished (its reason says why); "review" findings
+    send it to staff to read first; no findings, it may go live.
+    """
+    return review_customer_text("review", text)
