@@ -73,23 +73,6 @@ def sell_lines(order: Order, actor: str = "stripe") -> None:
                                      note=f"Order {order.number}"))
 
 
-def change_on_hand(variant_id: int, delta: int, reason: str, actor: str, note: str,
-                   order_id: int | None = None, return_id: int | None = None) -> int | None:
-    """Add `delta` to on-hand for a return or a replacement, with its ledger row, unless
-    the result would be less than open checkouts hold (so never below zero). Returns the
-    new on-hand, or None when refused or the variant is gone; the caller commits."""
-    after = db.session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id, Variant.on_hand + delta >= Variant.reserved)
-        .values(on_hand=Variant.on_hand + delta)
-        .returning(Variant.on_hand)).scalar_one_or_none()
-    if after is not None:
-        db.session.add(StockMovement(variant_id=variant_id, delta=delta, reason=reason,
-                                     actor=actor, order_id=order_id, return_id=return_id,
-                                     note=note[:300]))
-    return after
-
-
 def _stock_lines(order: Order) -> list[OrderLine]:
     return [line for line in order.lines if line.variant_id is not None]
 

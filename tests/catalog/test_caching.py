@@ -422,7 +422,24 @@ def test_the_catalog_read_service_knows_nothing_of_the_cache():
 
     import shop.catalog.service as service
     tree = ast.parse(Path(service.__file__).read_text())
-    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for alias in node.names}
-    assert not any("cach" in (name or "") for name in imported), imported
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            prefix = f"{node.module}." if isinstance(node, ast.ImportFrom) else ""
+            imported |= {prefix + alias.name for alias in node.names}
+    assert imported and not any("cach" in name for name in imported), imported
+
+
+def test_a_price_import_from_csv_refreshes_listings(client, rack):
+    from shop.accounts.service import create_staff
+    from shop.backoffice import catalog_csv
+    from tests.backoffice.conftest import PASSWORD
+    # given the category listing was served (and cached) at $500
+    assert "$500.00" in client.get("/categories/racks").get_data(as_text=True)
+    manager = create_staff("mia.manager@example.com", PASSWORD, "manager", "Mia")
+    # when a manager imports the exported catalog with the rack at $425
+    text = catalog_csv.export_csv().replace("500.00", "425.00")
+    plan = catalog_csv.preview_import(text.encode(), manager.id)
+    catalog_csv.apply_import(plan.upload, plan.digest, manager.id, manager.email, reviewed=True)
+    # then the listing shows the new price at once
+    assert "$425.00" in client.get("/categories/racks").get_data(as_text=True)

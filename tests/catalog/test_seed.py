@@ -1,10 +1,12 @@
 """The demo catalog command: loads once, enters stock through the ledger, refuses claims."""
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from shop.catalog import demo_data
 from shop.catalog.models import Category, Product, StockMovement, Variant
 from shop.catalog.seed import BlockedCopy, seed_demo
+from shop.catalog.service import featured_products
 from shop.extensions import db
 
 
@@ -75,3 +77,14 @@ def test_copy_check_passes_on_the_demo_catalog(app, runner):
     result = runner.invoke(args=["copy-check"])
     assert result.exit_code == 0, result.output
     assert "Checked 40 products: 0 blocking" in result.output
+
+
+def test_seeding_refreshes_cached_pages(app, client):
+    # given the empty shop's home page was served (and cached)
+    assert "Adjustable" not in client.get("/").get_data(as_text=True)
+    # when the demo catalog is loaded
+    seed_demo()
+    # then the home page shows it at once
+    home = client.get("/").get_data(as_text=True)
+    featured = [str(escape(card.name)) for card in featured_products()]
+    assert featured and all(name in home for name in featured)
