@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.service import record
-from shop.catalog.copy_review import FieldFinding, blocking, product_facts, review_copy
+from shop.catalog.copy_review import (FieldFinding, blocking, product_facts, review_copy,
+                                      review_customer_text)
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
 from shop.web_cache import versions
@@ -380,7 +381,11 @@ def category_rows() -> list[CategoryRow]:
 
 
 def review_category_copy(values: dict) -> list[FieldFinding]:
-    return review_text("name", values["name"]) + review_text("description", values["description"])
+    """Claims-checker findings for a category's name and description; promises are checked
+    against the category's own warranty terms (`warranty_kind`)."""
+    facts = product_facts(values.get("warranty_kind", ""))
+    return (review_customer_text("name", values["name"], facts)
+            + review_customer_text("description", values["description"], facts))
 
 
 def _check_category(values: dict, category: Category | None, reviewed: bool) -> None:

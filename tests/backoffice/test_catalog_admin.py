@@ -13,8 +13,9 @@ from shop.backoffice import catalog_service
 from shop.catalog import copy_review
 from shop.catalog.models import Category, Product, StockMovement, Variant
 from shop.extensions import db
+from shop.orders.models import ReturnRequest
 from shop.rules.copy_claims import Finding
-from tests.factories import make_category, make_product
+from tests.factories import make_category, make_order, make_product
 from tests.helpers import csrf_token, flashes
 
 BLOCKED = "This bike treats depression."
@@ -519,6 +520,82 @@ def test_category_copy_with_a_blocked_claim_is_refused(as_manager, bikes):
     assert response.status_code == 400
     assert 'data-field="description"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Category)) == 1
+
+
+def test_category_description_with_a_body_system_claim_is_refused_with_a_clear_message(
+        as_manager, bikes):
+    # given: a new category whose description claims to rebuild cartilage
+    form = category_form(description="Rowing rebuilds the cartilage in your knees.")
+    # when
+    response = post(as_manager, "/admin/categories/new", form)
+    # then: 400, the reason is shown by the field, nothing is saved or audited
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Not saved, because categories are always on show" in page
+    assert 'data-field="description"' in page and "organ or body system" in page
+    assert db.session.scalar(select(func.count()).select_from(Category)) == 1
+    assert audit("category_created") == []
+
+
+def test_editing_a_category_to_a_blocked_description_keeps_the_old_one(as_manager, bikes):
+    # given: the bikes category with clean copy
+    before = bikes.description
+    # when: a manager changes it to a misspelled approval claim
+    response = post(as_manager, f"/admin/categories/{bikes.id}", category_form(
+        name="Exercise Bikes", slug="bikes", warranty_kind="cardio",
+        description="Medicaly aproved bikes for every home."))
+    # then: refused, and the stored description is unchanged
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Category, bikes.id).description == before
+    assert audit("category_updated") == []
+
+
+def test_category_warranty_promise_is_checked_against_its_own_terms(as_manager, bikes):
+    # given: cardio categories give the motor 5 years, not 10
+    form = category_form(slug="treadmills", warranty_kind="cardio",
+                         description="Treadmills. Motor: 10-year warranty.")
+    # when
+    response = post(as_manager, "/admin/categories/new", form)
+    # then
+    assert response.status_code == 400
+    assert "Motor warranty is 5 years" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Category)) == 1
+
+
+def test_staff_cannot_change_category_copy(as_staff, bikes):
+    # given: a staff member (not a manager) with a valid CSRF token
+    before = bikes.description
+    # when
+    token = csrf_token(as_staff, "/admin/")
+    response = as_staff.post(f"/admin/categories/{bikes.id}", data={**category_form(
+        name="Exercise Bikes", slug="bikes", description="Changed by staff."), "csrf_token": token})
+    # then
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Category, bikes.id).description == before
+
+
+def test_copy_check_covers_categories_alt_text_and_staff_messages(app, runner, bikes):
+    # given: copy stored without the back-office gate (older rows, direct edits)
+    make_category(name="Rowers", slug="rowers",
+                  description="Rowing normalises your thyroid and liver enzymes.")
+    bike = make_product(bikes, name="Air Bike", slug="air-bike")
+    bike.image_alt = "A bike that rewires your prefrontal cortex"
+    order = make_order()
+    line = order.lines[0]
+    db.session.add(ReturnRequest(order_id=order.id, order_line_id=line.id, quantity=1,
+                                 reason="changed_mind", remedy="refund", status="rejected",
+                                 customer_message="Sorry: our rowers are clinicaly proven."))
+    db.session.commit()
+    # when
+    result = runner.invoke(args=["copy-check"])
+    # then: each is named with its field, and the command fails
+    assert result.exit_code == 1, result.output
+    assert "category:rowers description [mechanism]" in result.output
+    assert "air-bike image_alt [mechanism]" in result.output
+    assert re.search(r"return:\d+ customer_message \[approval\]", result.output)
+    assert re.search(r"Checked \d+ categories: [1-9]\d* blocking", result.output)
 
 
 def test_nul_characters_are_refused_rather_than_sent_to_the_database(as_manager, bikes):
