@@ -9,8 +9,8 @@ from flask_migrate import downgrade, upgrade
 
 from shop import create_app
 from shop.catalog.search_index import include_in_schema_comparison
-from shop.catalog import search_index, service
-from shop.catalog.models import Product
+from shop.catalog import search, search_index, service
+from shop.catalog.models import SearchSynonym
 from shop.extensions import db
 from tests.conftest import postgres_url, recreate_schema, settings_for, worker_schema
 from tests.factories import make_product
@@ -60,7 +60,7 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(empty_database_url):
 
 
 
-def test_search_is_served_by_the_migrated_text_index(empty_database_url, backend):
+def test_search_is_served_by_the_migrated_word_index(empty_database_url, backend):
     # given a migrated database with a product
     app = create_app(settings_for(empty_database_url))
     with app.app_context():
@@ -69,49 +69,48 @@ def test_search_is_served_by_the_migrated_text_index(empty_database_url, backend
         sent = []
         record = lambda conn, cursor, sql, params, context, many: sent.append((sql, params))
         sa.event.listen(db.engine, "before_cursor_execute", record)
-        filters = service.ListingFilters(None, None, False, "", "featured", 1)
-        found = service.list_products(filters, 24, terms=["knurled", "olympic"])
+        # when a shopper searches with other forms of its words
+        found = search.search_products("knurl olympic", service.ListingFilters(), 24)
         sa.event.remove(db.engine, "before_cursor_execute", record)
-        assert [p.name for p in found.items] == ["Olympic Bar"]
+        # then it is found, and the word index answers the search
+        assert [p.name for p in found.listing.items] == ["Olympic Bar"]
         connection = db.session.connection()
         if backend == "sqlite":
-            # when SQLite is asked how it runs the search, then the FTS5 table answers it
-            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sent[0][0], sent[0][1]).all()
-            assert any("product_search" in str(row) for row in plan)
-        else:
-            # when PostgreSQL plans the search's text condition with table scans ruled out,
-            # then the trigram index of 0011 on the search document serves it
+            page = next((sql, params) for sql, params in sent if "matches" in sql)
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + page[0], page[1]).all()
+            assert any("product_search" in str(row) for row in plan), plan
+        else:  # with table scans ruled out, the GIN index of 0016 serves the words
             connection.exec_driver_sql("SET enable_seqscan = off")
-            query = sa.select(Product.id).where(search_index.pg_document().like("%knurled%"))
-            plan = connection.execute(sa.text("EXPLAIN " + str(query.compile(
-                dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})))).all()
-            assert any("ix_product_search_trgm" in str(row) for row in plan), plan
+            plan = connection.exec_driver_sql(
+                "EXPLAIN SELECT id FROM product WHERE search_vector @@ "
+                "to_tsquery('english', 'knurl & olympic')").all()
+            assert any(search_index.PG_INDEX in str(row) for row in plan), plan
+        # and the migration seeded the default synonyms
+        assert ("rowing machine", "rower") in [(s.term, s.replacement) for s in
+                                               db.session.scalars(sa.select(SearchSynonym))]
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()
 
 
 def test_search_migrations_step_down_and_up_keeping_search_working(empty_database_url, backend):
-    # given a migrated database with a product, stepped back to before the search document
+    # given a migrated database with a product, stepped back to the substring search of 0015
     app = create_app(settings_for(empty_database_url))
     with app.app_context():
         upgrade()
         make_product(name="Olympic Bar", long_description="Knurled sleeves.")
         db.session.commit()
-        downgrade(revision="0010")
+        downgrade(revision="0015")
         inspector = sa.inspect(db.engine)
-        assert "search_document" not in {c["name"] for c in inspector.get_columns("product")}
-        if backend == "postgresql":  # 0009's index is back, on the joined columns
-            definition = db.session.execute(sa.text(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_product_search_trgm' "
-                "AND schemaname = current_schema()")
-            ).scalar()
-            assert definition is None or "long_description" in definition
+        assert "search_synonym" not in inspector.get_table_names()
+        if backend == "postgresql":  # 0011's document is back
+            assert "search_document" in {c["name"] for c in inspector.get_columns("product")}
+            assert search_index.PG_VECTOR not in {c["name"] for c in
+                                                  inspector.get_columns("product")}
         db.session.remove()
-        # when it is upgraded again, then search finds the product through the document
+        # when it is upgraded again, then search finds the product by a word's other form
         upgrade()
-        filters = service.ListingFilters(None, None, False, "", "featured", 1)
-        found = service.list_products(filters, 24, terms=["KNURLED"])
-        assert [p.name for p in found.items] == ["Olympic Bar"]
+        found = search.search_products("KNURLING", service.ListingFilters(), 24)
+        assert [p.name for p in found.listing.items] == ["Olympic Bar"]
         db.session.remove()
         db.engine.dispose()

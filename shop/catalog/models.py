@@ -1,4 +1,4 @@
-"""Catalog tables: categories, products, variants (SKUs) and the stock ledger."""
+"""Catalog tables: categories, products, variants (SKUs), the stock ledger and search synonyms."""
 from sqlalchemy import CheckConstraint, Index, event
 
 from shop.catalog import search_index
@@ -77,18 +77,13 @@ class Product(db.Model):
 
 @event.listens_for(Product.__table__, "after_create")
 def _create_search_index(target, connection, **kw):
-    """Schemas built with create_all (tests) get the search index that migrations 0008 (SQLite)
-    and 0011 (PostgreSQL) make."""
-    if connection.dialect.name == "sqlite":
-        search_index.create_sqlite_index(connection)
-    elif connection.dialect.name == "postgresql":
-        search_index.add_pg_document(connection, search_index.trigram_schema(connection))
+    """Schemas built with create_all (tests) get the word index that migration 0016 makes."""
+    search_index.create_word_index(connection)
 
 
 @event.listens_for(Product.__table__, "before_drop")
 def _drop_search_index(target, connection, **kw):
-    if connection.dialect.name == "sqlite":
-        search_index.drop_sqlite_index(connection)
+    search_index.drop_word_index(connection)
 
 
 class Variant(db.Model):
@@ -159,3 +154,19 @@ class StockMovement(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     variant = db.relationship("Variant")
+
+
+class SearchSynonym(db.Model):
+    """A word or phrase shoppers type, and what else it means in the catalog.
+
+    `term` is lower-case words ("rowing machine"); `replacement` is one or more
+    alternatives separated by commas ("functional trainer, lat pulldown"). A search for
+    the term lists what the term's own words find and what any alternative finds.
+    """
+
+    __tablename__ = "search_synonym"
+
+    id = db.Column(db.Integer, primary_key=True)
+    term = db.Column(db.String(80), nullable=False, unique=True)
+    replacement = db.Column(db.String(200), nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,118 +1,185 @@
-"""The search indexes of product text: FTS5 on SQLite, a pg_trgm-indexed document on PostgreSQL.
+"""The word indexes of product text: FTS5 (porter) on SQLite, a weighted tsvector on PostgreSQL.
 
-Search asks for every word anywhere in a product's name, brand or descriptions,
-case-insensitively. A LIKE '%word%' over every description reads the whole product
-table; a trigram index finds the same substrings without scanning.
+A product is found by the words of five fields, ranked in this order: its name, its
+category's name (and the parent category's), its brand, its short description and its
+long description. Both databases keep the index in step with the tables through
+triggers, whatever code path writes a product or renames a category, and both keep a
+vocabulary of the catalog's words (as written, not stemmed) for typo correction.
 
-SQLite: `product_search` is an FTS5 table with the trigram tokenizer, external
-content over `product`: it stores only the index, and triggers keep it in step
-with every insert, update and delete, whatever code path writes the product. It
-holds words of three or more characters; `index_query` answers None for shorter
-ones and the search falls back to LIKE. Migration 0008 creates it; schemas built
-with `create_all` (tests) get it from the `after_create` hook in catalog.models.
+SQLite:
+- `product_search`: FTS5, porter tokenizer, one column per field. Category names are
+  copied in (denormalised) by the triggers on `product` and on `category`.
+- `product_words`: FTS5 over the same text without stemming (external content:
+  `product_search`, detail=none), and `product_words_vocab` (fts5vocab) lists its words.
 
-PostgreSQL: `product.search_document` (migration 0011) is a stored generated
-column, the four columns joined by spaces and lower-cased, indexed with
-gin_trgm_ops; search lower-cases each word and asks `search_document LIKE '%word%'`.
-The trigram index finds rare words at once. A common word ("set") matches most of
-the catalog whatever the index, and the check of each row is then what costs: on
-a column already lower-cased it is LIKE on stored text, five times cheaper than the
-ILIKE over the joined columns that 0009 indexed (66 ms to 13 ms for 10,000
-products). The column exists only on PostgreSQL: no model maps it, so the ORM
-never reads or writes it, and schemas built with `create_all` (tests) get it from
-the `after_create` hook in catalog.models.
+PostgreSQL:
+- `product.search_vector`: tsvector ('english'), weighted A name, B category names,
+  C brand and short description, D long description; set by a BEFORE trigger on
+  `product` (and refreshed by one on `category`), GIN-indexed.
+- `search_word`: every word of the catalog, added by the same trigger (never removed:
+  search checks a correction still finds something), trigram-indexed when pg_trgm is
+  installed.
+
+Text is cut into words the same way on both sides: runs of letters and digits, so
+"pull-up" is "pull up" in documents and in queries (`shop.catalog.search.words`).
+None of this is described by a model: the schema comparison leaves it out
+(`include_in_schema_comparison`); migration 0016 and the `after_create` hook of
+catalog.models call the functions here.
 """
 import sqlalchemy as sa
 
 TABLE = "product_search"
-COLUMNS = ("name", "brand", "short_description", "long_description")
-MIN_TERM_LENGTH = 3  # the trigram tokenizer cannot match shorter substrings
-# The listing statement's search shape when all terms go to the FTS5 index as one query
-# (otherwise the shape is the number of LIKE terms).
-BY_INDEX = -1
+WORDS = "product_words"
+VOCAB = "product_words_vocab"
+FIELDS = ("name", "category", "brand", "short_description", "long_description")
+# bm25 weights per field on SQLite, and ts_rank_cd's {D, C, B, A} on PostgreSQL: both
+# rank name > category > brand = short description > long description.
+BM25_WEIGHTS = (10.0, 5.0, 2.0, 2.0, 1.0)
+PG_RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
-_cols = ", ".join(COLUMNS)
-_new = ", ".join(f"new.{c}" for c in COLUMNS)
-_old = ", ".join(f"old.{c}" for c in COLUMNS)
+_fields = ", ".join(FIELDS)
+# A product's five fields, its category's name followed by the parent category's
+_PRODUCT_TEXT = (
+    "SELECT p.id, p.name, c.name || ' ' || coalesce(pc.name, ''), p.brand, "
+    "p.short_description, p.long_description FROM product p "
+    "JOIN category c ON c.id = p.category_id LEFT JOIN category pc ON pc.id = c.parent_id "
+    "WHERE {where}")
+_IN_CATEGORY = ("(SELECT id FROM product WHERE category_id = new.id OR category_id IN "
+                "(SELECT id FROM category WHERE parent_id = new.id))")
+
+
+def _index(where: str) -> str:
+    return (f"INSERT INTO {TABLE}(rowid, {_fields}) {_PRODUCT_TEXT.format(where=where)}; "
+            f"INSERT INTO {WORDS}(rowid, {_fields}) SELECT rowid, {_fields} FROM {TABLE} "
+            f"WHERE rowid IN (SELECT p.id FROM product p WHERE {where}); ")
+
+
+def _unindex(rowids: str) -> str:
+    return (f"INSERT INTO {WORDS}({WORDS}, rowid, {_fields}) SELECT 'delete', rowid, {_fields} "
+            f"FROM {TABLE} WHERE rowid IN {rowids}; "
+            f"DELETE FROM {TABLE} WHERE rowid IN {rowids}; ")
+
 
 SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_cols}, content='product', "
-    f"content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON product BEGIN "
-    f"INSERT INTO {TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
-    f"CREATE TRIGGER {TABLE}_ad AFTER DELETE ON product BEGIN "
-    f"INSERT INTO {TABLE}({TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END",
-    f"CREATE TRIGGER {TABLE}_au AFTER UPDATE OF {_cols} ON product BEGIN "
-    f"INSERT INTO {TABLE}({TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
-    f"INSERT INTO {TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
-    # index what is already there (nothing on a new database)
-    f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_fields}, "
+    f"tokenize='porter unicode61 remove_diacritics 0')",
+    f"CREATE VIRTUAL TABLE {WORDS} USING fts5({_fields}, content='{TABLE}', "
+    f"tokenize='unicode61 remove_diacritics 0', detail='none')",
+    f"CREATE VIRTUAL TABLE {VOCAB} USING fts5vocab({WORDS}, 'row')",
+    f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON product BEGIN {_index('p.id = new.id')} END",
+    f"CREATE TRIGGER {TABLE}_ad AFTER DELETE ON product BEGIN {_unindex('(old.id)')} END",
+    f"CREATE TRIGGER {TABLE}_au AFTER UPDATE OF name, brand, short_description, "
+    f"long_description, category_id ON product BEGIN {_unindex('(old.id)')} "
+    f"{_index('p.id = new.id')} END",
+    f"CREATE TRIGGER {TABLE}_category_au AFTER UPDATE OF name, parent_id ON category BEGIN "
+    f"{_unindex(_IN_CATEGORY)} {_index('p.id IN ' + _IN_CATEGORY)} END",
 )
+SQLITE_FILL = _index("1 = 1").split("; ")
 
 SQLITE_DROP = (
+    f"DROP TRIGGER IF EXISTS {TABLE}_category_au",
     f"DROP TRIGGER IF EXISTS {TABLE}_au",
     f"DROP TRIGGER IF EXISTS {TABLE}_ad",
     f"DROP TRIGGER IF EXISTS {TABLE}_ai",
+    f"DROP TABLE IF EXISTS {VOCAB}",
+    f"DROP TABLE IF EXISTS {WORDS}",
     f"DROP TABLE IF EXISTS {TABLE}",
 )
 
 
-def create_sqlite_index(connection) -> None:
-    """Create the index and its triggers on a SQLite connection, and fill it."""
-    for statement in SQLITE_DDL:
+def create_sqlite_word_index(connection) -> None:
+    """Create the word index, its vocabulary and triggers on SQLite, and fill them."""
+    for statement in SQLITE_DDL + tuple(s for s in SQLITE_FILL if s.strip()):
         connection.execute(sa.text(statement))
 
 
-def drop_sqlite_index(connection) -> None:
+def drop_sqlite_word_index(connection) -> None:
     for statement in SQLITE_DROP:
         connection.execute(sa.text(statement))
 
 
-def include_in_schema_comparison(name, type_, parent_names) -> bool:
-    """Alembic's `include_name` hook: leave out the search indexes no model describes.
-
-    The search document and its pg_trgm index (PostgreSQL) and the FTS5 table of 0008
-    with its shadow tables (SQLite) exist only in some databases, so a schema comparison
-    must not ask to drop them.
-    """
-    if type_ == "table" and name and (name == TABLE or name.startswith(TABLE + "_")):
-        return False
-    if type_ == "column" and name == PG_DOCUMENT:
-        return False
-    return not (type_ == "index" and name and name.endswith("_trgm"))
-
-
-def index_query(terms: list[str]) -> str | None:
-    """An FTS5 query asking for every term as a substring, or None if a term is too short."""
-    if not terms or any(len(term) < MIN_TERM_LENGTH for term in terms):
-        return None
-    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
-
-
-def matching_ids():
-    """`product.id IN (...)` of the products the bound `search_index_query` matches."""
-    return sa.select(sa.literal_column("rowid")).select_from(sa.table(TABLE)).where(
-        sa.literal_column(TABLE).op("MATCH")(sa.bindparam("search_index_query")))
-
-
 # --- PostgreSQL ---------------------------------------------------------------------------
 
-PG_DOCUMENT = "search_document"
-PG_INDEX = "ix_product_search_trgm"
-# The searchable columns joined by spaces: the document stores it lower-cased (0011 wrote
-# the same expression out; 0009 indexed it as it is)
-PG_INDEX_EXPRESSION = " || ' ' || ".join(COLUMNS)
+PG_VECTOR = "search_vector"
+PG_INDEX = "ix_product_search_vector"
+PG_WORDS = "search_word"
+PG_WORDS_INDEX = "ix_search_word_trgm"
 
 
-def add_pg_document(connection, trigram_schema: str | None) -> None:
-    """Add the search document to `product`, and its trigram index if pg_trgm is installed
-    (in `trigram_schema`)."""
-    connection.execute(sa.text(
-        f"ALTER TABLE product ADD COLUMN {PG_DOCUMENT} text "
-        f"GENERATED ALWAYS AS (lower({PG_INDEX_EXPRESSION})) STORED"))
-    if trigram_schema:
-        connection.execute(sa.text(f"CREATE INDEX {PG_INDEX} ON product USING gin "
-                                   f"({PG_DOCUMENT} {trigram_schema}.gin_trgm_ops)"))
+def _plain(expression: str) -> str:
+    """Text cut into words as the Python side cuts queries: letters and digits only."""
+    return f"regexp_replace(lower({expression}), '[^[:alnum:]]+', ' ', 'g')"
+
+
+_PG_FUNCTION = f"""
+CREATE FUNCTION product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    category_names text;
+BEGIN
+    SELECT c.name || ' ' || coalesce(pc.name, '') INTO category_names
+    FROM category c LEFT JOIN category pc ON pc.id = c.parent_id WHERE c.id = NEW.category_id;
+    NEW.{PG_VECTOR} :=
+        setweight(to_tsvector('english', {_plain('NEW.name')}), 'A') ||
+        setweight(to_tsvector('english', {_plain("coalesce(category_names, '')")}), 'B') ||
+        setweight(to_tsvector('english', {_plain("NEW.brand || ' ' || NEW.short_description")}),
+                  'C') ||
+        setweight(to_tsvector('english', {_plain('NEW.long_description')}), 'D');
+    INSERT INTO {PG_WORDS}(word)
+    SELECT DISTINCT w FROM regexp_split_to_table(lower(NEW.name || ' ' ||
+        coalesce(category_names, '') || ' ' || NEW.brand || ' ' || NEW.short_description ||
+        ' ' || NEW.long_description), '[^[:alnum:]]+') AS w
+    WHERE length(w) >= 3
+    ON CONFLICT DO NOTHING;
+    RETURN NEW;
+END $$"""
+
+_PG_CATEGORY_FUNCTION = """
+CREATE FUNCTION category_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE product SET category_id = category_id
+    WHERE category_id = NEW.id OR category_id IN (SELECT id FROM category WHERE parent_id = NEW.id);
+    RETURN NULL;
+END $$"""
+
+PG_DDL = (
+    f"ALTER TABLE product ADD COLUMN {PG_VECTOR} tsvector",
+    f"CREATE TABLE {PG_WORDS} (word text PRIMARY KEY)",
+    _PG_FUNCTION,
+    _PG_CATEGORY_FUNCTION,
+    "CREATE TRIGGER product_search_vector BEFORE INSERT OR UPDATE OF name, brand, "
+    "short_description, long_description, category_id ON product "
+    "FOR EACH ROW EXECUTE FUNCTION product_search_vector()",
+    "CREATE TRIGGER category_search_vector AFTER UPDATE OF name, parent_id ON category "
+    "FOR EACH ROW EXECUTE FUNCTION category_search_vector()",
+    # index what is already there (nothing on a new database)
+    "UPDATE product SET category_id = category_id",
+    f"CREATE INDEX {PG_INDEX} ON product USING gin ({PG_VECTOR})",
+)
+
+PG_DROP = (
+    "DROP TRIGGER IF EXISTS category_search_vector ON category",
+    "DROP TRIGGER IF EXISTS product_search_vector ON product",
+    "DROP FUNCTION IF EXISTS category_search_vector()",
+    "DROP FUNCTION IF EXISTS product_search_vector()",
+    f"DROP TABLE IF EXISTS {PG_WORDS}",
+    f"DROP INDEX IF EXISTS {PG_INDEX}",
+    f"ALTER TABLE product DROP COLUMN IF EXISTS {PG_VECTOR}",
+)
+
+
+def create_pg_word_index(connection) -> None:
+    """Add the search vector, its triggers, index and the vocabulary on PostgreSQL."""
+    for statement in PG_DDL:
+        connection.execute(sa.text(statement))
+    schema = trigram_schema(connection)
+    if schema:
+        connection.execute(sa.text(f"CREATE INDEX {PG_WORDS_INDEX} ON {PG_WORDS} "
+                                   f"USING gin (word {schema}.gin_trgm_ops)"))
+
+
+def drop_pg_word_index(connection) -> None:
+    for statement in PG_DROP:
+        connection.execute(sa.text(statement))
 
 
 def trigram_schema(connection) -> str | None:
@@ -122,6 +189,63 @@ def trigram_schema(connection) -> str | None:
         "WHERE e.extname = 'pg_trgm'")).scalar()
 
 
-def pg_document():
-    """product.search_document, for conditions (PostgreSQL only)."""
-    return sa.literal_column(f"product.{PG_DOCUMENT}", sa.Text)
+def create_word_index(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        create_sqlite_word_index(connection)
+    elif connection.dialect.name == "postgresql":
+        create_pg_word_index(connection)
+
+
+def drop_word_index(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        drop_sqlite_word_index(connection)
+    elif connection.dialect.name == "postgresql":
+        drop_pg_word_index(connection)
+
+
+def include_in_schema_comparison(name, type_, parent_names) -> bool:
+    """Alembic's `include_name` hook: leave out the search objects no model describes.
+
+    The FTS5 tables and their shadow tables (SQLite), the search vector, its index and
+    the vocabulary table (PostgreSQL) exist only in some databases, so a schema
+    comparison must not ask to drop them.
+    """
+    if type_ == "table" and name and (name.startswith(TABLE) or name.startswith(WORDS)
+                                      or name == PG_WORDS):
+        return False
+    if type_ == "column" and name == PG_VECTOR:
+        return False
+    return not (type_ == "index" and name in (PG_INDEX, PG_WORDS_INDEX))
+
+
+# --- Migration 0008's substring index (SQLite), kept for that migration -------------------
+
+LEGACY_COLUMNS = ("name", "brand", "short_description", "long_description")
+_lcols = ", ".join(LEGACY_COLUMNS)
+_lnew = ", ".join(f"new.{c}" for c in LEGACY_COLUMNS)
+_lold = ", ".join(f"old.{c}" for c in LEGACY_COLUMNS)
+
+LEGACY_SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_lcols}, content='product', "
+    f"content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON product BEGIN "
+    f"INSERT INTO {TABLE}(rowid, {_lcols}) VALUES (new.id, {_lnew}); END",
+    f"CREATE TRIGGER {TABLE}_ad AFTER DELETE ON product BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_lcols}) VALUES ('delete', old.id, {_lold}); END",
+    f"CREATE TRIGGER {TABLE}_au AFTER UPDATE OF {_lcols} ON product BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_lcols}) VALUES ('delete', old.id, {_lold}); "
+    f"INSERT INTO {TABLE}(rowid, {_lcols}) VALUES (new.id, {_lnew}); END",
+    f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
+)
+
+
+def create_sqlite_index(connection) -> None:
+    """Migration 0008's trigram index (replaced by 0016's word index)."""
+    for statement in LEGACY_SQLITE_DDL:
+        connection.execute(sa.text(statement))
+
+
+def drop_sqlite_index(connection) -> None:
+    """Drop migration 0008's trigram index."""
+    for statement in SQLITE_DROP[1:]:
+        connection.execute(sa.text(statement))

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, distinct, exists, func, or_, select
 
-from shop.catalog import search_index
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
 
@@ -157,31 +156,17 @@ _SEARCH_COLUMNS = (_P.c.name, _P.c.brand, _P.c.short_description, _P.c.long_desc
 def _search_conditions(term_count: int, dialect: str) -> list:
     """Every term must appear in the name, brand or descriptions (case-insensitive).
 
-    `search_index.BY_INDEX` says the terms are in the bound `search_index_query`,
-    answered by SQLite's trigram index (see `_search_shape`).
+    Substring matching, no index: the shop's search is shop.catalog.search (word indexes).
     """
-    if term_count == search_index.BY_INDEX:
-        return [_P.c.id.in_(search_index.matching_ids())]
-    if dialect == "postgresql":  # one LIKE per (lower-cased) term on the indexed document
-        document = search_index.pg_document()
-        return [document.like(bindparam(f"term_{i}"), escape="/") for i in range(term_count)]
     return [or_(*(_text_match(col, bindparam(f"term_{i}"), dialect) for col in _SEARCH_COLUMNS))
             for i in range(term_count)]
 
 
 def _search_shape(terms: list[str], params: dict) -> int:
-    """How the listing statement matches `terms`, setting their bound parameters.
-
-    On SQLite, terms of three or more characters go to the trigram index as one query
-    (shape BY_INDEX); otherwise, and on PostgreSQL (whose trigram index serves LIKE), each
-    term is a LIKE pattern (shape = number of terms).
-    """
+    """How the listing statement matches `terms` (the number of LIKE terms), setting their
+    bound parameters."""
     params.update({f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)})
-    query = search_index.index_query(terms) if db.engine.dialect.name == "sqlite" else None
-    if query is None:
-        return len(terms)
-    params["search_index_query"] = query
-    return search_index.BY_INDEX
+    return len(terms)
 
 
 def _needs_summary(shape: tuple) -> bool:

@@ -19,12 +19,12 @@ from shop import clock, web_cache
 from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
 from shop.catalog import presenters, service
+from shop.catalog import search as search_service
 from shop.catalog.forms import ListingForm
 from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
 
-MAX_SEARCH_TERMS = 8
 
 
 def _listing_seconds() -> int:
@@ -145,17 +145,20 @@ def search():
     query = " ".join((request.args.get("q") or "").split())
     if len(query) > 100:
         abort(400, description="Search words must be 100 characters or fewer.")
-    terms = query.split()[:MAX_SEARCH_TERMS]
     _, filters = _parse_listing()
     args = {"q": query, **listing_args(filters)}
 
     def render(**markers):
         form, _ = _parse_listing(MultiDict(args))
-        listing = None
-        if terms:
-            listing = _listing(filters, terms=terms)
-            _page_or_404(listing)
-        return render_template("catalog/search.html", query=query, listing=listing,
+        result = None
+        if query:
+            synonyms = web_cache.remember("search-synonyms", search_service.load_synonyms)
+            result = search_service.search_products(
+                query, filters, current_app.config["PRODUCTS_PER_PAGE"], synonyms)
+            _page_or_404(result.listing)
+        categories = _categories() if result is not None and not result.listing.total else []
+        return render_template("catalog/search.html", query=query, result=result,
+                               listing=result and result.listing, categories=categories,
                                form=form, filters=filters, page_args=args, **markers)
     return web_cache.serve_page(_listing_key("search", args=args), render,
                                 cart_count=cart_cookie.read().count, timeout=_listing_seconds())
