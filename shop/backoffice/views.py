@@ -3,4 +3,5 @@ from shop.backoffice import (  # noqa: F401
     catalog_views, claims_views, dashboard_views, messages_views, order_views, returns_views,
     staff_views, stock_views,
 )
+from shop.backoffice import search_views  # noqa: F401
 from shop.backoffice import bp  # noqa: F401

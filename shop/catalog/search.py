@@ -15,12 +15,15 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, distinct, exists, func, literal_column, select, text
+from sqlalchemy import (String, bindparam, case, distinct, exists, func, literal_column, select,
+                        text)
 
 from shop.catalog import search_index
 from shop.catalog.models import Product, SearchSynonym, Variant
 from shop.catalog.service import ListingFilters, ListingPage, ProductCard, SORTS
+from shop.database import UTCDateTime, utcnow
 from shop.extensions import db
+from shop.web_cache import versions
 
 MAX_WORDS = 8
 # PostgreSQL's english stop words: dropped from queries on both databases, so a query
@@ -366,3 +369,42 @@ def _corrected_groups(groups):
                 group, changed = [(replacement,)], True
         corrected.append(group)
     return corrected if changed else None
+
+
+# --- synonyms, as staff edit them -----------------------------------------------------------
+
+def synonym_rows() -> list[SearchSynonym]:
+    """Every synonym, A-Z by term, for the back office."""
+    return list(db.session.scalars(select(SearchSynonym).order_by(SearchSynonym.term)))
+
+
+def add_synonym(term: str, replacement: str) -> tuple[bool, str]:
+    """Add a synonym (one transaction); (False, reason) if it has no words or the term is
+    taken. Search pages show it at once (the catalog version moves)."""
+    term = " ".join(words(term))
+    replacement = ", ".join(" ".join(words(part)) for part in replacement.split(",")
+                            if words(part))
+    if parse_synonym(term, replacement) is None:
+        return False, "Give a term and at least one replacement, in letters or digits."
+    inserted = db.session.execute(
+        SearchSynonym.__table__.insert().from_select(
+            ["term", "replacement", "created_at"],
+            select(bindparam("term", type_=String), bindparam("replacement", type_=String),
+                   bindparam("now", type_=UTCDateTime))
+            .where(~exists().where(SearchSynonym.term == bindparam("term", type_=String)))),
+        {"term": term, "replacement": replacement, "now": utcnow()}).rowcount
+    db.session.commit()
+    if not inserted:
+        return False, f"“{term}” already has a synonym: delete it first to change it."
+    versions.catalog_changed()
+    return True, f"Searches for “{term}” also find {replacement}."
+
+
+def delete_synonym(synonym_id: int) -> bool:
+    """Delete a synonym (one transaction); False if it was not there."""
+    deleted = db.session.execute(SearchSynonym.__table__.delete()
+                                 .where(SearchSynonym.id == synonym_id)).rowcount
+    db.session.commit()
+    if deleted:
+        versions.catalog_changed()
+    return bool(deleted)

@@ -81,6 +81,9 @@ ACCESS = {
     "admin.staff": MANAGER,
     "admin.staff_access": MANAGER,
     "admin.audit": MANAGER,
+    "admin.search_synonyms": STAFF,
+    "admin.search_synonym_add": STAFF,
+    "admin.search_synonym_delete": STAFF,
 }
 
 # What a POST sends besides the CSRF token: for the manager-only routes, a form that
