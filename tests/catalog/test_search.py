@@ -1,0 +1,130 @@
+"""Search by words: stems, category names, every word, synonyms staff edit, typos, empty pages."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from shop.catalog.models import SearchSynonym
+from shop.extensions import db
+from shop.web_cache import versions
+from tests.backoffice.conftest import manager_user, sign_in, staff_user  # noqa: F401
+from tests.factories import make_category, make_product
+from tests.helpers import csrf_token
+
+
+def names_on(response) -> list[str]:
+    assert response.status_code == 200
+    return re.findall(r"<h3>([^<]+)</h3>", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def shop_floor(app):
+    strength = make_category(name="Strength", slug="strength")
+    racks = make_category(name="Power Racks & Rigs", slug="racks", parent=strength)
+    benches = make_category(name="Benches", slug="benches", parent=strength)
+    make_product(racks, name="Summit Cage", brand="Ironforge", slug="summit")
+    make_product(racks, name="Open Stand", brand="Northline", slug="open")
+    make_product(benches, name="Flat Bench", brand="Oakridge", slug="flat",
+                 long_description="Pairs with any power rack.")
+    make_product(benches, name="Curl Attachment", brand="Oakridge", slug="curl",
+                 short_description="Clips onto benches.")
+    return racks
+
+
+def test_plurals_find_their_stem_and_the_category_name_finds_its_products(client, shop_floor):
+    # when a shopper types plurals and the category's words
+    # then the products of "Power Racks & Rigs" are listed, though their names say nothing
+    assert sorted(names_on(client.get("/search?q=power+racks"))) == ["Flat Bench", "Open Stand",
+                                                                      "Summit Cage"]
+    # and a name match ranks above a description or category-only match
+    assert names_on(client.get("/search?q=benches"))[0] == "Flat Bench"
+
+
+def test_every_word_must_match_and_the_brand_counts(client, shop_floor):
+    assert names_on(client.get("/search?q=ironforge+racks")) == ["Summit Cage"]
+    assert names_on(client.get("/search?q=ironforge+bench")) == []
+
+
+def test_renaming_a_category_reindexes_its_products(client, shop_floor):
+    # given products found by their category's name
+    assert "Open Stand" in names_on(client.get("/search?q=rigs"))
+    # when the category is renamed
+    shop_floor.name = "Squat Cages"
+    db.session.commit()
+    versions.catalog_changed()
+    # then the new name finds them and the old one does not
+    assert sorted(names_on(client.get("/search?q=squat"))) == ["Open Stand", "Summit Cage"]
+    assert names_on(client.get("/search?q=rigs")) == []
+
+
+def test_a_typo_is_corrected_and_the_page_says_so(client, shop_floor):
+    response = client.get("/search?q=sumit")
+    assert names_on(response) == ["Summit Cage"]
+    assert "Showing results for &ldquo;<strong>summit</strong>&rdquo;" in \
+        response.get_data(as_text=True)
+
+
+def test_no_result_shows_the_categories_and_a_hint(client, shop_floor):
+    html = client.get("/search?q=zzzzqqq").get_data(as_text=True)
+    assert "Nothing matches" in html and 'href="/categories/racks"' in html.replace(
+        "http://shop.test", "")
+
+
+@pytest.mark.parametrize("query", ["%", "_", '"', "AND OR NOT", "rack*", "(", "a:b", "the"])
+def test_operators_and_punctuation_are_just_text(client, shop_floor, query):
+    assert client.get("/search", query_string={"q": query}).status_code == 200
+
+
+def test_overlong_search_is_400(client, shop_floor):
+    assert client.get("/search?q=" + "a" * 101).status_code == 400
+
+
+def test_a_synonym_staff_add_changes_what_search_finds(client, shop_floor, staff_user):
+    # given nothing is called a "cage rack" yet
+    assert names_on(client.get("/search?q=squat+cage")) == []
+    # when a member of staff adds a synonym with a valid CSRF token
+    sign_in(client, staff_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    response = client.post("/admin/search-synonyms", data={
+        "term": "Squat Cage", "replacement": "summit, stand", "csrf_token": token})
+    # then it is stored, and search finds what its alternatives find
+    assert response.status_code == 303
+    assert db.session.scalar(select(SearchSynonym.replacement).where(
+        SearchSynonym.term == "squat cage")) == "summit, stand"
+    assert sorted(names_on(client.get("/search?q=squat+cage"))) == ["Open Stand", "Summit Cage"]
+
+
+def test_a_synonym_can_be_deleted_and_a_taken_term_is_refused(client, shop_floor, manager_user):
+    sign_in(client, manager_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    client.post("/admin/search-synonyms", data={"term": "cage", "replacement": "stand",
+                                                "csrf_token": token})
+    again = client.post("/admin/search-synonyms", data={"term": "cage", "replacement": "x",
+                                                        "csrf_token": token})
+    assert again.status_code == 400
+    synonym = db.session.scalar(select(SearchSynonym))
+    assert synonym.replacement == "stand"
+    assert "Open Stand" in names_on(client.get("/search?q=cage"))
+    response = client.post("/admin/search-synonyms/delete", data={
+        "synonym_id": synonym.id, "csrf_token": token})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(SearchSynonym)) is None
+    assert "Open Stand" not in names_on(client.get("/search?q=cage"))
+
+
+def test_anonymous_visitors_cannot_add_synonyms(client, shop_floor):
+    token = csrf_token(client, "/admin/login")
+    response = client.post("/admin/search-synonyms", data={
+        "term": "cage", "replacement": "stand", "csrf_token": token})
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert db.session.scalar(select(SearchSynonym)) is None
+
+
+def test_a_synonym_without_words_is_a_clear_400(client, shop_floor, staff_user):
+    sign_in(client, staff_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    response = client.post("/admin/search-synonyms", data={
+        "term": "!!", "replacement": "stand", "csrf_token": token})
+    assert response.status_code == 400 and "letters or digits" in response.get_data(as_text=True)
+    assert db.session.scalar(select(SearchSynonym)) is None
