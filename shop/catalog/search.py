@@ -391,8 +391,9 @@ def add_synonym(term: str, replacement: str) -> tuple[bool, str]:
             ["term", "replacement", "created_at"],
             select(bindparam("term", type_=String), bindparam("replacement", type_=String),
                    bindparam("now", type_=UTCDateTime))
-            .where(~exists().where(SearchSynonym.term == bindparam("term", type_=String)))),
-        {"term": term, "replacement": replacement, "now": utcnow()}).rowcount
+            .where(~exists().where(SearchSynonym.term == bindparam("term", type_=String))))
+        .returning(SearchSynonym.id),
+        {"term": term, "replacement": replacement, "now": utcnow()}).scalar() is not None
     db.session.commit()
     if not inserted:
         return False, f"“{term}” already has a synonym: delete it first to change it."
