@@ -1,0 +1,1 @@
+"""Running the shop like production: nginx, systemd units, and `make deploy-test`."""
