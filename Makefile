@@ -87,3 +87,11 @@ bench: install $(VENV)/.installed-standin
 ## (pip-audit's per-version lookups are not served by this project's package mirror; see the script).
 audit: install-dev
 	$(BIN)/python tools/audit_dependencies.py --python $(BIN)/python
+
+## make deploy-test: the shop run like production on loopback and checked through nginx only:
+## nginx (Debian's; apt-get installs it when missing), two gunicorn app servers, the worker,
+## the Stripe stand-in, an SMTP server, PostgreSQL (TEST_DATABASE_URL, a scratch schema) and
+## Redis (database 12). About a minute; stops all it started. See deploy/README.md.
+.PHONY: deploy-test
+deploy-test: install-dev
+	$(BIN)/python -m deploy.test_deploy

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -373,6 +374,23 @@ def check_logs(shop: Shop, checks: Checks) -> None:
                  f"{len(queued)} lines")
 
 
+def check_systemd_units(checks: Checks, workdir: Path) -> None:
+    """deploy/systemd/ passes `systemd-analyze verify` (paths pointed at this checkout)."""
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        print("skip systemd units: systemd-analyze is not installed here", flush=True)
+        return
+    units = workdir / "systemd"
+    units.mkdir()
+    for unit in sorted((ROOT / "deploy" / "systemd").iterdir()):
+        (units / unit.name).write_text(unit.read_text().replace("/srv/shop", str(ROOT)))
+    done = subprocess.run([analyze, "verify", *sorted(str(u) for u in units.iterdir())],
+                          capture_output=True, text=True, timeout=60)
+    output = (done.stdout + done.stderr).strip()
+    checks.check("systemd units pass systemd-analyze verify", done.returncode == 0 and not output,
+                 output[:300])
+
+
 # --- setting up ----------------------------------------------------------------------------
 
 def scratch_database() -> tuple[str, str]:
@@ -393,6 +411,7 @@ def sa_url(url: str) -> str:
 
 
 def run(args, workdir: Path, stack: Stack, checks: Checks) -> None:
+    check_systemd_units(checks, workdir)
     base_url, schema = scratch_database()
     admin = sa.create_engine(sa_url(base_url))
     with admin.begin() as conn:
