@@ -325,8 +325,16 @@ def _allowed_edits(word: str) -> int:
 
 
 def _word_matches(word: str) -> bool:
-    """Whether any published product is found by `word` alone."""
-    return _run([[(word,)]], ListingFilters(), 1)[0].total > 0
+    """Whether the index holds `word` (any form of it) at all: one indexed look-up. The
+    corrected search itself then says whether a published product matches."""
+    if db.engine.dialect.name == "sqlite":
+        sql = (f"SELECT 1 FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :m "
+               "LIMIT 1")
+    else:
+        sql = (f"SELECT 1 FROM product WHERE {search_index.PG_VECTOR} @@ "
+               "to_tsquery('english', :m) LIMIT 1")
+    params = {"m": match_params([[(word,)]], db.engine.dialect.name)["match"]}
+    return db.session.execute(text(sql), params).first() is not None
 
 
 def _vocabulary_near(word: str) -> list[str]:
