@@ -475,13 +475,13 @@ def test_concurrent_customer_requests_never_ask_back_more_than_was_bought(app, b
 
     def ask():
         aftercare.request_return(db.session.get(Order, order_id),
-                                      db.session.get(OrderLine, line_id), "damaged", "refund", 1,
-                                      "", TODAY.date(), "America/New_York")
+                                 db.session.get(OrderLine, line_id), "damaged", "refund", 1,
+                                 "", TODAY.date(), "America/New_York")
 
     # when six requests for one rack each arrive at once
     outcomes = run_together(app, [ask] * 6)
     # then two were taken and four refused; the line counts exactly two
-    assert sorted(outcomes) == ["RequestRefused"] * 4 + ["done"] * 2
+    assert sorted(outcomes) == ["AftercareRefused"] * 4 + ["done"] * 2
     assert db.session.scalar(select(func.count()).select_from(ReturnRequest)) == 2
     assert fresh(OrderLine, line_id).return_requested == 2
 
