@@ -3,6 +3,7 @@ import pytest
 import redis
 
 from shop import create_app
+from shop.extensions import limiter
 from tests.conftest import free_port, settings_for
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -12,6 +13,13 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 def app_settings():
     # Every route limited to 1 request a minute: the health checks must not be.
     return {"RATELIMIT_DEFAULT": "1 per minute"}
+
+
+@pytest.fixture(autouse=True)
+def forget_app_wide_limits():
+    yield
+    # Flask-Limiter keeps default limits on its (module-wide) object: later apps must not
+    limiter.limit_manager.set_default_limits([])
 
 
 def redis_reachable() -> bool:
