@@ -1,20 +1,21 @@
 """Stock use cases for staff: the stock list, a variant's ledger, receiving, adjusting, thresholds.
 
-On-hand stock changes only through one conditional UPDATE that the database
-decides (`on_hand = on_hand + d WHERE on_hand + d >= reserved`), never
-read-then-write, so concurrent changes can neither push stock below zero nor
-below what open checkouts hold. Each change adds a ledger row (StockMovement)
+On-hand stock changes only through `shop.orders.service.change_on_hand`: one
+conditional UPDATE that the database decides (`on_hand = on_hand + d WHERE
+on_hand + d >= reserved`), never read-then-write, so concurrent changes can
+neither push stock below zero nor below what open checkouts hold. Each change adds a ledger row (StockMovement)
 and an audit row with the on-hand before and after, in the same transaction.
 """
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from shop.accounts import service as accounts
 from shop.catalog.models import Product, StockMovement, Variant
 from shop.extensions import db
+from shop.orders import service as orders
 from shop.orders.models import Order
 from shop.web_cache import versions
 
@@ -126,26 +127,14 @@ def variant_stock(variant_id: int) -> VariantStock | None:
 
 def _change_on_hand(variant_id: int, delta: int, reason: str, actor: str, note: str,
                     order_id: int | None = None) -> tuple[int, int]:
-    """Add `delta` to on-hand if the result stays at or above what is reserved (and so at or
-    above zero); add the ledger row. Returns (before, after); raises StockError otherwise,
-    leaving the rollback to the use case."""
-    after = db.session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id, Variant.on_hand + delta >= Variant.reserved)
-        .values(on_hand=Variant.on_hand + delta)
-        .returning(Variant.on_hand)).scalar_one_or_none()
+    """`shop.orders.service.change_on_hand`, raising StockError (the rollback left to the
+    use case) when refused. Returns (before, after)."""
+    after = orders.change_on_hand(variant_id, delta, reason, actor, note, order_id=order_id)
     if after is None:
-        variant = db.session.get(Variant, variant_id)
-        if variant is None:
+        why = orders.refusal(variant_id, delta)
+        if why is None:
             raise UnknownVariant("There is no such variant.")
-        would_be = variant.on_hand + delta
-        if would_be < 0:
-            raise StockError(f"Refused: {variant.sku} has {variant.on_hand} on hand, so removing "
-                             f"{-delta} would leave {would_be}. Nothing was changed.")
-        raise StockError(f"Refused: {variant.sku} would have {would_be} on hand, fewer than the "
-                         f"{variant.reserved} held by open checkouts. Nothing was changed.")
-    db.session.add(StockMovement(variant_id=variant_id, delta=delta, reason=reason, actor=actor,
-                                 note=note[:300], order_id=order_id))
+        raise StockError(why)
     return after - delta, after
 
 

@@ -73,6 +73,39 @@ def sell_lines(order: Order, actor: str = "stripe") -> None:
                                      note=f"Order {order.number}"))
 
 
+def change_on_hand(variant_id: int, delta: int, reason: str, actor: str, note: str,
+                   order_id: int | None = None, return_id: int | None = None) -> int | None:
+    """The one way on-hand stock changes outside a sale (goods in, adjustments, cancelled
+    orders, returns, replacements): add `delta` with its ledger row, unless the result
+    would be less than open checkouts hold (so never below zero). Returns the new
+    on-hand, or None when refused or the variant is gone (`refusal` says why); the
+    caller commits, then calls `shop.web_cache.versions.stock_moved`."""
+    after = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant_id, Variant.on_hand + delta >= Variant.reserved)
+        .values(on_hand=Variant.on_hand + delta)
+        .returning(Variant.on_hand)).scalar_one_or_none()
+    if after is not None:
+        db.session.add(StockMovement(variant_id=variant_id, delta=delta, reason=reason,
+                                     actor=actor, order_id=order_id, return_id=return_id,
+                                     note=note[:300]))
+    return after
+
+
+def refusal(variant_id: int, delta: int) -> str | None:
+    """Why `change_on_hand(variant_id, delta, ...)` was refused, for staff; None when the
+    variant is gone."""
+    variant = db.session.get(Variant, variant_id)
+    if variant is None:
+        return None
+    would_be = variant.on_hand + delta
+    if would_be < 0:
+        return (f"Refused: {variant.sku} has {variant.on_hand} on hand, so removing "
+                f"{-delta} would leave {would_be}. Nothing was changed.")
+    return (f"Refused: {variant.sku} would have {would_be} on hand, fewer than the "
+            f"{variant.reserved} held by open checkouts. Nothing was changed.")
+
+
 def _stock_lines(order: Order) -> list[OrderLine]:
     return [line for line in order.lines if line.variant_id is not None]
 
