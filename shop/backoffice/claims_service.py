@@ -19,6 +19,7 @@ from shop.extensions import db
 from shop.orders import aftercare, emails, replacements
 from shop.orders.models import CLAIM_STATUSES, Order, OrderLine, WarrantyClaim
 from shop.rules import warranty
+from shop.web_cache import versions
 
 OPEN_CLAIM_STATUSES = ("requested", "approved_repair", "approved_replacement")
 
@@ -131,6 +132,8 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
                            f"Your warranty claim for order {order.number} is approved", claim_id,
                            remedy=remedy, goodwill=is_goodwill,
                            shipment=sent.order if sent else None)
+    if sent:
+        versions.stock_moved([(line.variant_id, -1)])
     return sent.line if sent else None
 
 

@@ -28,6 +28,7 @@ from shop.orders.models import Order, Refund
 from shop.payments import gateway, refunds
 from shop.payments import service as payments
 from shop.rules.money import format_cents
+from shop.web_cache import versions
 
 MISMATCH = "payment_mismatch"
 
@@ -100,6 +101,7 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
     db.session.refresh(order)
     stock.put_back_order_stock(order, actor)
     _record_cancelled(order, actor, reason, before)
+    versions.stock_moved(stock.order_stock_changes(order))
     return order
 
 
@@ -216,4 +218,6 @@ def refund_mismatched_payment(number: str, reason: str, client: gateway.StripeCl
         orders.release_lines(order)
     db.session.refresh(order)
     _record_cancelled(order, actor, reason, before)
+    if still_held:
+        versions.stock_moved(orders.held_units(order))
     return order

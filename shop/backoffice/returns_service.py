@@ -23,6 +23,7 @@ from shop.orders import service as orders
 from shop.orders.models import RETURN_STATUSES, Order, OrderLine, Refund, ReturnRequest
 from shop.payments import refunds
 from shop.rules import returns as return_rules
+from shop.web_cache import versions
 
 OPEN_RETURN_STATUSES = ("requested", "approved", "received")
 
@@ -191,6 +192,8 @@ def receive_return(return_id: int, disposition: str, note: str, actor: str) -> N
                       "quantity": return_request.quantity}, note=note)
         _queue_return_email("return_items_received",
                             f"We received your returned items (order {order.number})", return_id)
+    if disposition == "restock":
+        versions.stock_moved([(line.variant_id, return_request.quantity)])
 
 
 def _restock(line: OrderLine, quantity: int, actor: str, return_id: int, note: str) -> None:
@@ -278,5 +281,6 @@ def replace_return(return_id: int, actor: str, zone_name: str) -> OrderLine:
         _queue_return_email("return_replaced",
                             f"We're sending your replacement (order {order.number})", return_id,
                             shipment=sent.order, shipment_url=emails.tracking_link(sent.order))
+    versions.stock_moved([(line.variant_id, -return_request.quantity)])
     return sent.line
 

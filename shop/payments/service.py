@@ -131,6 +131,8 @@ def accept_mismatched_payment(order_id: int, now: datetime, actor: str, note: st
         raise
     audit()
     _finish_paid(order, "paid", note=note, actor=actor)
+    if not held:  # reserved again and sold: fewer units on sale
+        versions.stock_moved((variant, -units) for variant, units in orders.held_units(order))
     return True
 
 
