@@ -6,15 +6,18 @@ from flask import Flask, g, has_request_context
 
 from shop.cart.cookie import read as read_cart_cookie
 from shop.orders.presenters import promise_summary
-from shop.rules.money import format_cents
+from shop.rules.money import format_cents, format_plain
 
 
 def register(app: Flask) -> None:
     shop_zone = ZoneInfo(app.config["SHOP_TIMEZONE"])
 
     @app.template_filter("money")
-    def money(cents):
-        return "" if cents is None else format_cents(int(cents))
+    def money(cents, plain: bool = False):
+        """`{{ cents|money }}` -> "$1,234.56"; `|money(plain=True)` -> "1234.56" (markup)."""
+        if cents is None:
+            return ""
+        return format_plain(int(cents)) if plain else format_cents(int(cents))
 
     @app.template_filter("local_time")
     def local_time(value: datetime, fmt: str = "%a %d %b %Y, %H:%M"):

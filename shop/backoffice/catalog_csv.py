@@ -20,13 +20,13 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.service import record
 from shop.backoffice import csv_uploads
-from shop.backoffice.catalog_forms import (DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G,
-                                           cents_to_dollars)
+from shop.backoffice.catalog_forms import DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G
 from shop.backoffice.catalog_service import (review_product_copy, set_status, write_product,
                                              write_variant)
 from shop.catalog.forms import dollars_to_cents
 from shop.catalog.models import PRODUCT_STATUSES, Category, Product, Variant
 from shop.extensions import db
+from shop.rules.money import format_plain
 from shop.web_cache import versions
 
 COLUMNS = ("product_slug", "name", "brand", "category_slug", "status", "short_description",
@@ -71,7 +71,7 @@ def export_csv() -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         cells = list(row)
-        cells[9], cells[10] = cents_to_dollars(row[9]), cents_to_dollars(row[10])
+        cells[9], cells[10] = format_plain(row[9]), format_plain(row[10])
         writer.writerow([_protect(cell) for cell in cells])
     # The byte-order mark tells spreadsheets the file is UTF-8; the import accepts it.
     return "\ufeff" + out.getvalue()

@@ -15,6 +15,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
 from shop.catalog.forms import PriceField
 from shop.catalog.models import PRODUCT_STATUSES
 from shop.forms import strip
+from shop.rules.money import format_plain
 from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND, WARRANTY_KIND_LABELS, WarrantyTerm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,11 +31,6 @@ MAX_WARRANTY_MONTHS = 600
 WEIGHT_G = (1, 2_000_000)
 DIMENSION_CM = (1, 1_000)
 LOW_STOCK = (0, 100_000)
-
-
-def cents_to_dollars(cents: int | None) -> str:
-    """Cents as a plain dollar amount for a form or a CSV cell: 14900 -> "149.00"."""
-    return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
 
 
 def slugify(text: str, max_length: int = 120) -> str:
@@ -256,8 +252,8 @@ class VariantForm(NoNulForm):
 
     def fill(self, variant) -> None:
         self.process(obj=variant)
-        self.price.data = cents_to_dollars(variant.price_cents)
-        self.compare_at.data = cents_to_dollars(variant.compare_at_cents)
+        self.price.data = format_plain(variant.price_cents)
+        self.compare_at.data = format_plain(variant.compare_at_cents)
 
 
 class CategoryForm(NoNulForm):

@@ -6,6 +6,7 @@ from flask import url_for
 
 from shop.rules import shipping, warranty
 from shop.rules.estimates import product_estimate
+from shop.rules.money import format_plain
 from shop.rules.stock import stock_state
 
 
@@ -16,7 +17,7 @@ def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
             "@type": "Offer",
             "sku": v.sku,
             "name": f"{detail.name} {v.label}".strip(),
-            "price": _decimal(v.price_cents),
+            "price": format_plain(v.price_cents),
             "priceCurrency": "USD",
             "availability": stock_state(v.available).schema_availability,
             "url": f"{page_url}?sku={v.sku}",
@@ -37,11 +38,6 @@ def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
     # Safe inside <script>: no character can close the tag or start markup.
     return (json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026"))
-
-
-def _decimal(cents: int) -> str:
-    """Cents as a plain decimal string for machine-readable markup ("1299.00")."""
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def product_warranty_terms(detail) -> tuple[warranty.WarrantyTerm, ...]:

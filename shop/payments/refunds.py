@@ -20,6 +20,7 @@ from shop.extensions import db
 from shop.orders import service as orders
 from shop.orders.models import Order, Refund
 from shop.payments import gateway
+from shop.rules.money import format_cents
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _settle(refund: Refund, found: gateway.Refund, audit=None) -> Refund:
 
 def _note_pending(order: Order, refund: Refund, audit, why: str) -> None:
     orders.record_status(order, order.status, actor=refund.actor,
-                         note=f"Refund of ${refund.amount_cents / 100:,.2f} pending: {why}")
+                         note=f"Refund of {format_cents(refund.amount_cents)} pending: {why}")
     if audit is not None:
         audit(refund)
     db.session.commit()

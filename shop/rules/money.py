@@ -13,3 +13,14 @@ def format_cents(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     dollars, rest = divmod(abs(cents), 100)
     return f"{sign}${dollars:,}.{rest:02d}"
+
+
+def format_plain(cents: int | None) -> str:
+    """Cents as a plain amount for a form field, a CSV cell or machine-readable markup:
+    14900 -> "149.00", None -> ""."""
+    if cents is None:
+        return ""
+    _check_cents(cents)
+    sign = "-" if cents < 0 else ""
+    dollars, rest = divmod(abs(cents), 100)
+    return f"{sign}{dollars}.{rest:02d}"
