@@ -187,6 +187,10 @@ class TcpProxy:
     def stop(self) -> None:
         listener, self.listener = self.listener, None
         if listener:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
             listener.close()
         with self.lock:
             for sock in self.sockets:
@@ -203,6 +207,9 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # stopped
+            if self.listener is not listener:  # stopped while accepting
+                client.close()
+                return
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
                 upstream.settimeout(None)
