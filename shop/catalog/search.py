@@ -11,12 +11,11 @@ One behaviour on both databases, over the word indexes of `search_index`:
   nearest word of the catalog's vocabulary (at most 1 edit for 4-5 letters, 2 beyond)
   when that finds something; the result says what was searched instead.
 """
-import json
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import (String, bindparam, case, distinct, exists, func, literal_column, select,
-                        text)
+from sqlalchemy import (String, bindparam, case, column, exists, func, literal_column, select,
+                        table, text)
 
 from shop.catalog import search_index
 from shop.catalog.models import Product, SearchSynonym, Variant
@@ -135,42 +134,51 @@ def match_params(groups, dialect: str) -> dict:
 
 
 # --- statements ---------------------------------------------------------------------------
+# Every published product has a variant (publishing refuses a product without one, and
+# variants are never deleted: tests/backoffice/test_catalog_admin.py, test_catalog_csv.py),
+# so the match counts read `product` alone; the page itself joins the variants.
 
 _P, _V = Product.__table__, Variant.__table__
 _CARD = (_P.c.id, _P.c.slug, _P.c.name, _P.c.brand, _P.c.short_description, _P.c.image_path,
          _P.c.image_alt)
+_FTS = literal_column(search_index.TABLE)
+_FTS_ROWS = table(search_index.TABLE, column("rowid"))
+_VECTOR = literal_column(f"product.{search_index.PG_VECTOR}")
 
 
-def _has_variants():
-    return exists().where(_V.c.product_id == _P.c.id).correlate_except(_V)
-
-
-def _matches(dialect: str):
-    """The published products (with variants) matching the bound `match`, with a score
-    (lower is better), as a materialised CTE."""
-    scope = [_P.c.status == "published", _has_variants()]
+def _matching(dialect: str):
+    """The condition: the product's words match the bound `match`."""
     if dialect == "sqlite":
-        fts = literal_column(search_index.TABLE)
+        return _P.c.id.in_(select(_FTS_ROWS.c.rowid).where(_FTS.op("MATCH")(bindparam("match"))))
+    return _VECTOR.op("@@")(func.to_tsquery("english", bindparam("match")))
+
+
+def _facets_statement(dialect: str):
+    """How many published products of each brand match: the total and the brand facet."""
+    return (select(_P.c.brand, func.count().label("matches"))
+            .where(_P.c.status == "published", _matching(dialect)).group_by(_P.c.brand))
+
+
+def _ranked_source(dialect: str, phrase: bool):
+    """The published matches, and their score (lower is better): field weights, doubled
+    when the query's words (two or more) appear as a phrase."""
+    if dialect == "sqlite":
         weights = ", ".join(str(w) for w in search_index.BM25_WEIGHTS)
-        phrase_ids = select(literal_column("rowid")).select_from(text(search_index.TABLE)) \
-            .where(fts.op("MATCH")(bindparam("phrase")))
-        score = (literal_column(f"bm25({search_index.TABLE}, {weights})")
-                 * case((_P.c.id.in_(phrase_ids), 2.0), else_=1.0))
-        source = _P.join(text(search_index.TABLE),
-                         literal_column(f"{search_index.TABLE}.rowid") == _P.c.id)
-        scope.append(fts.op("MATCH")(bindparam("match")))
+        score = literal_column(f"bm25({search_index.TABLE}, {weights})")
+        if phrase:
+            phrase_ids = select(_FTS_ROWS.c.rowid).where(_FTS.op("MATCH")(bindparam("phrase")))
+            score = score * case((_P.c.id.in_(phrase_ids), 2.0), else_=1.0)
+        source = _P.join(_FTS_ROWS, _FTS_ROWS.c.rowid == _P.c.id)
+        condition = _FTS.op("MATCH")(bindparam("match"))
     else:
-        vector = literal_column(f"product.{search_index.PG_VECTOR}")
         query = func.to_tsquery("english", bindparam("match"))
-        phrase = func.to_tsquery("english", bindparam("phrase"))
-        score = (-func.ts_rank_cd(literal_column(f"'{search_index.PG_RANK_WEIGHTS}'"),
-                                  vector, query)
-                 * case((vector.op("@@")(phrase), 2.0), else_=1.0))
-        source = _P
-        scope.append(vector.op("@@")(query))
-    return (select(_P.c.id, _P.c.brand, _P.c.featured, _P.c.name, _P.c.created_at,
-                   score.label("score"))
-            .select_from(source).where(*scope).cte("matches").prefix_with("MATERIALIZED"))
+        score = -func.ts_rank_cd(literal_column(f"'{search_index.PG_RANK_WEIGHTS}'"),
+                                 _VECTOR, query)
+        if phrase:
+            phrase_query = func.to_tsquery("english", bindparam("phrase"))
+            score = score * case((_VECTOR.op("@@")(phrase_query), 2.0), else_=1.0)
+        source, condition = _P, _VECTOR.op("@@")(query)
+    return source, [_P.c.status == "published", condition], score
 
 
 def _order(c, sort: str) -> list:
@@ -195,41 +203,37 @@ def _summary_columns(v):
             func.count(v.id).label("variant_count"))
 
 
-def _statement(shape, dialect: str):
-    """One page of matches with their total and the brands of every match."""
+def _page_statement(shape, dialect: str, phrase: bool):
+    """One page of the matches as cards, in the order `shape` asks for. Only the page's
+    own products are joined to their variants, unless a price or stock filter or a price
+    sort needs every match's prices: then the page also carries the filtered `total`."""
     brand, min_price, max_price, in_stock, sort = shape
-    m = _matches(dialect)
-    aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
-    brands = select(aggregate(distinct(m.c.brand))).where(m.c.brand != "").scalar_subquery()
-    conditions = [m.c.brand == bindparam("brand")] if brand else []
-    if _needs_summary(shape):
-        s = (select(_V.c.product_id, *_summary_columns(_V))
-             .join(m, m.c.id == _V.c.product_id).group_by(_V.c.product_id).subquery("summary"))
-        conditions += [s.c.price_from >= bindparam("min_price")] if min_price else []
-        conditions += [s.c.price_from <= bindparam("max_price")] if max_price else []
-        conditions += [s.c.available > 0] if in_stock else []
-        page = (select(*m.c, s.c.price_from, s.c.price_to, s.c.compare_at, s.c.available,
-                       s.c.variant_count, func.count().over().label("total"))
-                .join(s, s.c.product_id == m.c.id).where(*conditions))
-        page = page.order_by(*_order(page.selected_columns, sort)) \
+    source, conditions, score = _ranked_source(dialect, phrase)
+    columns = [_P.c.id, _P.c.featured, _P.c.name, _P.c.created_at]
+    columns += [score.label("score")] if sort == "featured" else []
+    conditions += [_P.c.brand == bindparam("brand")] if brand else []
+    matches = select(*columns).select_from(source).where(*conditions)
+    if not _needs_summary(shape):
+        page = matches.order_by(*_order(matches.selected_columns, sort)) \
             .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
-        return (select(*_CARD, page.c.price_from, page.c.price_to, page.c.compare_at,
-                       page.c.available, page.c.variant_count, page.c.total,
-                       brands.label("brands"))
-                .join(page, page.c.id == _P.c.id).order_by(*_order(page.c, sort)))
-    page = select(*m.c, func.count().over().label("total")).where(*conditions)
+        return (select(*_CARD, *_summary_columns(_V))
+                .select_from(page.join(_P, _P.c.id == page.c.id)
+                             .join(_V, _V.c.product_id == page.c.id))
+                .group_by(*_CARD, *page.c).order_by(*_order(page.c, sort)))
+    m = matches.cte("matches").prefix_with("MATERIALIZED")
+    s = (select(_V.c.product_id, *_summary_columns(_V))
+         .join(m, m.c.id == _V.c.product_id).group_by(_V.c.product_id).subquery("summary"))
+    filters = [s.c.price_from >= bindparam("min_price")] if min_price else []
+    filters += [s.c.price_from <= bindparam("max_price")] if max_price else []
+    filters += [s.c.available > 0] if in_stock else []
+    page = (select(*m.c, s.c.price_from, s.c.price_to, s.c.compare_at, s.c.available,
+                   s.c.variant_count, func.count().over().label("total"))
+            .join(s, s.c.product_id == m.c.id).where(*filters))
     page = page.order_by(*_order(page.selected_columns, sort)) \
         .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
-    return (select(*_CARD, *_summary_columns(_V), page.c.total, brands.label("brands"))
-            .select_from(page.join(_P, _P.c.id == page.c.id)
-                         .join(_V, _V.c.product_id == page.c.id))
-            .group_by(*_CARD, *page.c).order_by(*_order(page.c, sort)))
-
-
-def _brands_statement(dialect: str):
-    """The brands of every match ("" among them if a match has none)."""
-    m = _matches(dialect)
-    return select(m.c.brand).distinct()
+    return (select(*_CARD, page.c.price_from, page.c.price_to, page.c.compare_at,
+                   page.c.available, page.c.variant_count, page.c.total)
+            .join(page, page.c.id == _P.c.id).order_by(*_order(page.c, sort)))
 
 
 _statements: dict = {}
@@ -240,12 +244,6 @@ def _cached(key, build):
     if key not in _statements:
         _statements[key] = build()
     return _statements[key]
-
-
-def _brand_list(value) -> list[str]:
-    if isinstance(value, str):
-        value = json.loads(value)
-    return sorted(value or [], key=lambda brand: (brand.casefold(), brand))
 
 
 _CARD_FIELDS = ("id", "slug", "name", "brand", "short_description", "image_path", "image_alt")
@@ -259,28 +257,33 @@ def _card(row) -> ProductCard:
 
 
 def _run(groups, filters: ListingFilters, per_page: int) -> tuple[ListingPage, bool]:
-    """A page of the products matching `groups` (one statement; two when the page is empty),
-    and whether the words match any product at all, whatever the filters."""
+    """A page of the products matching `groups`, and whether the words match any product at
+    all, whatever the filters. First how many match, per brand (the total and the brand
+    facet); then, when some do, the page."""
     dialect = db.engine.dialect.name
     sort = filters.sort if filters.sort in SORTS else "featured"
     shape = (bool(filters.brand), filters.min_price_cents is not None,
              filters.max_price_cents is not None, bool(filters.in_stock), sort)
+    phrase = sum(len(group[0]) for group in groups) > 1
     params = {**match_params(groups, dialect), "limit": per_page,
               "offset": (filters.page - 1) * per_page}
     params.update({k: v for k, v in (("brand", filters.brand),
                                      ("min_price", filters.min_price_cents),
                                      ("max_price", filters.max_price_cents)) if v is not None})
-    rows = db.session.execute(_cached(("page", dialect, shape),
-                                      lambda: _statement(shape, dialect)), params).mappings().all()
-    if rows:
-        total, brands, matched = rows[0]["total"], _brand_list(rows[0]["brands"]), True
-    else:
-        total, all_brands = 0, list(db.session.execute(
-            _cached(("brands", dialect), lambda: _brands_statement(dialect)), params).scalars())
-        brands, matched = _brand_list([b for b in all_brands if b]), bool(all_brands)
+    facets = db.session.execute(_cached(("facets", dialect), lambda: _facets_statement(dialect)),
+                                params).all()
+    brands = sorted((f.brand for f in facets if f.brand), key=lambda b: (b.casefold(), b))
+    total = sum(f.matches for f in facets if f.brand == filters.brand or not filters.brand)
+    rows = []
+    if total:
+        statement = _cached(("page", dialect, shape, phrase),
+                            lambda: _page_statement(shape, dialect, phrase))
+        rows = db.session.execute(statement, params).mappings().all()
+    if _needs_summary(shape):
+        total = rows[0]["total"] if rows else 0
     listing = ListingPage(items=[_card(r) for r in rows], total=total, page=filters.page,
                           per_page=per_page, brands=brands)
-    return listing, matched
+    return listing, bool(facets)
 
 
 def search_products(query: str, filters: ListingFilters, per_page: int,
@@ -330,9 +333,9 @@ def _word_matches(word: str) -> bool:
     if db.engine.dialect.name == "sqlite":
         sql = (f"SELECT 1 FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :m "
                "LIMIT 1")
-    else:
-        sql = (f"SELECT 1 FROM product WHERE {search_index.PG_VECTOR} @@ "
-               "to_tsquery('english', :m) LIMIT 1")
+    else:  # planned without the LIMIT, so a rare word is looked up in the GIN index
+        sql = (f"WITH hits AS MATERIALIZED (SELECT id FROM product WHERE "
+               f"{search_index.PG_VECTOR} @@ to_tsquery('english', :m)) SELECT 1 FROM hits LIMIT 1")
     params = {"m": match_params([[(word,)]], db.engine.dialect.name)["match"]}
     return db.session.execute(text(sql), params).first() is not None
 

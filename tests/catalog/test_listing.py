@@ -202,12 +202,17 @@ def brands_offered(response) -> list[str]:
      ["Ironforge", "Northline"]),
     ("q=rack&brand=Nobody", [], ["Ironforge", "Northline"]),
 ])
-def test_a_search_reads_its_page_and_brands_in_one_statement(client, shelf, count_statements,
-                                                             query, names, brands):
+def test_a_search_counts_its_matches_by_brand_then_reads_only_a_page_with_results(
+        client, shelf, count_statements, query, names, brands):
+    # when a customer searches, with or without a brand or sort
     with count_statements() as statements:
         response = client.get(f"/search?{query}")
+    # then the page lists the matches and offers every brand among them
+    assert response.status_code == 200
     assert sorted(names_on(response)) == names
     assert brands_offered(response) == brands
+    # and it took one GROUP BY brand over the matches (the total and the facet), then the
+    # page only when something is on it
     listing = [s for s in statements if "FROM product" in s]
-    # a page with results carries its brands; an empty one asks for them on their own
-    assert len(listing) <= (1 if names else 2), listing
+    assert len(listing) == (2 if names else 1), listing
+    assert "GROUP BY product.brand" in listing[0]

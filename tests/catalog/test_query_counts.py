@@ -14,7 +14,7 @@ def fill(category, count):
     ("/", 2),
     ("/categories/gear", 3),
     ("/categories/gear?sort=price_desc&in_stock=1&min_price=5&brand=Ironforge", 3),
-    ("/search?q=item", 2),
+    ("/search?q=item", 3),  # synonyms, matches per brand (total and facet), the page
     ("/products/item-page", 2),
     ("/sitemap.xml", 2),
 ])
