@@ -1,9 +1,24 @@
 """Helpers shared by every area's forms."""
+from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import Regexp
 
 # PostgreSQL cannot store NUL characters in text: refuse them at the field, not with a 500.
-NO_NUL = Regexp(r"^[^\x00]*$", message="Remove the NUL character.")
+# (Customer forms never see one: shop.security refuses the request first.)
+NUL_MESSAGE = "Remove the NUL character."
+NO_NUL = Regexp(r"^[^\x00]*$", message=NUL_MESSAGE)
+
+
+class NoNulForm(FlaskForm):
+    """A form whose every text field refuses NUL characters, as if each had NO_NUL."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors.append(NUL_MESSAGE)
+                valid = False
+        return valid
 
 
 def error_messages(form) -> list[str]:

@@ -23,6 +23,7 @@ from shop.backoffice import csv_uploads
 from shop.backoffice.catalog_forms import DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G
 from shop.backoffice.catalog_service import (review_product_copy, set_status, write_product,
                                              write_variant)
+from shop.backoffice.spreadsheet import read_cell, safe_cell
 from shop.catalog.forms import dollars_to_cents
 from shop.catalog.models import PRODUCT_STATUSES, Category, Product, Variant
 from shop.extensions import db
@@ -35,9 +36,6 @@ COLUMNS = ("product_slug", "name", "brand", "category_slug", "status", "short_de
 VARIANT_COLUMNS = COLUMNS[6:]
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
-# A cell starting with one of these is a formula to a spreadsheet: exported with a
-# leading apostrophe, which the import takes off again.
-FORMULA_START = ("=", "+", "-", "@", "\t")
 
 
 class CsvError(Exception):
@@ -45,15 +43,6 @@ class CsvError(Exception):
 
 
 # ---- export -----------------------------------------------------------------------------
-
-def _protect(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _unprotect(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
-
 
 def export_csv() -> str:
     """Every product, one row per variant (a product without variants gets one row)."""
@@ -72,7 +61,7 @@ def export_csv() -> str:
     for row in rows:
         cells = list(row)
         cells[9], cells[10] = format_plain(row[9]), format_plain(row[10])
-        writer.writerow([_protect(cell) for cell in cells])
+        writer.writerow([safe_cell(cell) for cell in cells])
     # The byte-order mark tells spreadsheets the file is UTF-8; the import accepts it.
     return "\ufeff" + out.getvalue()
 
@@ -126,7 +115,7 @@ def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
             if len(rows) == MAX_ROWS:
                 raise CsvError(f"The file has more than {MAX_ROWS:,} rows; split it.")
             rows.append(CsvRow(number, {
-                name: _unprotect(cells[i].strip()) if i < len(cells) else ""
+                name: read_cell(cells[i].strip()) if i < len(cells) else ""
                 for i, name in enumerate(header) if name in COLUMNS},
                 extra_cells=any(c.strip() for c in cells[len(header):])))
     except csv.Error as error:

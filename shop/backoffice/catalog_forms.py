@@ -14,7 +14,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
 
 from shop.catalog.forms import PriceField
 from shop.catalog.models import PRODUCT_STATUSES
-from shop.forms import strip
+from shop.forms import NO_NUL, NoNulForm, strip
 from shop.rules.money import format_plain
 from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND, WARRANTY_KIND_LABELS, WarrantyTerm
 
@@ -82,18 +82,6 @@ def image_extension(data: bytes) -> str:
     except Exception:  # Pillow raises many kinds of error for files that are not images
         raise ValueError("That file is not a JPEG, PNG or WebP image.") from None
     return IMAGE_EXTENSIONS[image_format]
-
-
-class NoNulForm(FlaskForm):
-    """Refuses NUL characters in any text field (PostgreSQL cannot store them)."""
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and "\x00" in field.data:
-                field.errors.append("Remove the NUL character from this field.")
-                valid = False
-        return valid
 
 
 class SlugField(StringField):
@@ -287,12 +275,12 @@ class ProductFilterForm(Form):
     """The product list's query string: search, filters and page."""
 
     q = StringField("Search", filters=[strip], validators=[
-        Length(max=100), Regexp(r"^[^\x00]*$", message="Remove the NUL character.")])
+        Length(max=100), NO_NUL])
     category = IntegerField("Category", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     status = SelectField("Status", choices=[("", "Any status")] + [
         (s, s.title()) for s in PRODUCT_STATUSES], default="")
     brand = StringField("Brand", filters=[strip], validators=[
-        Length(max=80), Regexp(r"^[^\x00]*$", message="Remove the NUL character.")])
+        Length(max=80), NO_NUL])
     page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10_000)])
 
 

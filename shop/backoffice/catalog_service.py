@@ -17,11 +17,11 @@ from shop.accounts.service import record
 from shop.catalog.copy_review import (FieldFinding, blocking, product_facts, review_copy,
                                       review_customer_text)
 from shop.catalog.models import Category, Product, Variant
+from shop.catalog.search import MAX_WORDS
 from shop.extensions import db
 from shop.web_cache import versions
 
 PAGE_SIZE = 50
-MAX_SEARCH_TERMS = 8
 UPLOAD_DIR = "uploads/products"  # under the static folder
 PRICE_FIELDS = ("price_cents", "compare_at_cents")
 MAX_ID = 2**31 - 1  # ids beyond a PostgreSQL integer cannot exist (and would raise)
@@ -92,7 +92,7 @@ def product_page(filters: ProductFilters, per_page: int = PAGE_SIZE) -> ProductP
                func.sum(Variant.on_hand - Variant.reserved).label("available"))
         .group_by(Variant.product_id).subquery("variant_summary"))
     conditions = []
-    for term in filters.q.split()[:MAX_SEARCH_TERMS]:
+    for term in filters.q.split()[:MAX_WORDS]:
         term = term.lower()
         sku_hit = select(Variant.product_id).where(
             func.lower(Variant.sku).contains(term, autoescape=True))

@@ -7,9 +7,8 @@ from wtforms import Form, HiddenField, IntegerField, SelectField, StringField, T
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from shop.backoffice import carriers
-from shop.backoffice.stock_forms import NO_NUL
 from shop.catalog.forms import dollars_to_cents
-from shop.forms import strip
+from shop.forms import NO_NUL, strip
 from shop.orders.models import ORDER_STATUSES
 from shop.orders.presenters import STATUS_LABELS
 from shop.rules.shipping import METHOD_TEXT

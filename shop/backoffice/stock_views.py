@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from shop import clock
 from shop.backoffice import actor, bp
 from shop.backoffice import stock_service
+from shop.backoffice.spreadsheet import safe_cell
 from shop.backoffice.stock_forms import AdjustForm, ReceiveForm, StockFilterForm, ThresholdForm
 from shop.forms import error_messages
 
@@ -31,16 +32,12 @@ def stock_export():
     writer = csv.writer(out)
     writer.writerow(SHEET_COLUMNS)
     for row in stock_service.stock_sheet():
-        writer.writerow([_cell(row.sku), _cell(row.product), _cell(row.option), row.on_hand,
+        writer.writerow([safe_cell(row.sku), safe_cell(row.product), safe_cell(row.option),
+                         row.on_hand,
                          row.reserved, row.available, row.threshold, ""])
     filename = f"stock-count-{clock.shop_today().isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/stock/<int:variant_id>")
