@@ -19,9 +19,9 @@ from shop.catalog.copy_review import (FieldFinding, blocking, product_facts, rev
 from shop.catalog.models import Category, Product, Variant
 from shop.catalog.search import MAX_WORDS
 from shop.extensions import db
+from shop.pagination import PAGE_SIZE, Page, page_count
 from shop.web_cache import versions
 
-PAGE_SIZE = 50
 UPLOAD_DIR = "uploads/products"  # under the static folder
 PRICE_FIELDS = ("price_cents", "compare_at_cents")
 MAX_ID = 2**31 - 1  # ids beyond a PostgreSQL integer cannot exist (and would raise)
@@ -70,16 +70,9 @@ class ProductRow:
 
 
 @dataclass(frozen=True)
-class ProductPage:
-    items: list[ProductRow]
-    total: int
-    page: int
-    per_page: int
+class ProductPage(Page):
+    """A page of ProductRow, with every brand for the filter."""
     brands: list[str]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def product_page(filters: ProductFilters, per_page: int = PAGE_SIZE) -> ProductPage:
@@ -118,9 +111,9 @@ def product_page(filters: ProductFilters, per_page: int = PAGE_SIZE) -> ProductP
     ).all()
     brands = db.session.scalars(
         select(Product.brand).distinct().where(Product.brand != "").order_by(Product.brand)).all()
-    return ProductPage(items=[ProductRow(*row[:-1]) for row in rows],
-                       total=rows[0][-1] if rows else 0, page=filters.page, per_page=per_page,
-                       brands=list(brands))
+    total = rows[0][-1] if rows else 0
+    return ProductPage(rows=[ProductRow(*row[:-1]) for row in rows], page=filters.page,
+                       pages=page_count(total, per_page), total=total, brands=list(brands))
 
 
 def category_options(categories) -> list[tuple[int, str]]:

@@ -43,7 +43,7 @@ def products():
         q=form.q.data or "", status=form.status.data or "", brand=form.brand.data or "",
         category_ids=service.category_and_children(form.category.data, categories)
         if form.category.data else None, page=form.page.data or 1))
-    if listing.page > 1 and not listing.items:
+    if listing.page > 1 and not listing.rows:
         abort(404, description="That page is past the end of the list.")
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/catalog/products.html", form=form, listing=listing, args=args,

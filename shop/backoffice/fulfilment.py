@@ -9,7 +9,6 @@ payment mismatch (money on the order) are in `order_payments`.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from math import ceil
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -23,9 +22,9 @@ from shop.orders import emails
 from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine, Refund, ReturnRequest, WarrantyClaim
 from shop.orders.presenters import STATUS_LABELS, promise_summary
+from shop.pagination import Page, paginate
 from shop.rules import warranty
 
-PAGE_SIZE = 50
 NOTE_ACTION = "order_note_added"
 CANCELLABLE = ("paid", "packed")
 STATUS_ACTIONS = {"pending_payment": ("cancel",), "paid": ("pack", "cancel"),
@@ -62,14 +61,6 @@ class OrderFilters:
     paid_to: date | None = None
 
 
-@dataclass(frozen=True)
-class OrderPage:
-    rows: list
-    page: int
-    pages: int
-    total: int
-
-
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
@@ -99,22 +90,17 @@ def _filtered(filters: OrderFilters, zone_name: str):
     return query
 
 
-def list_orders(filters: OrderFilters, page: int, zone_name: str) -> OrderPage:
+def list_orders(filters: OrderFilters, page: int, zone_name: str) -> Page:
     """A page of orders, newest first (two queries whatever the page size)."""
     ids = _filtered(filters, zone_name)
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-    pages = max(1, ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), pages)
     items = (select(func.coalesce(func.sum(OrderLine.quantity), 0))
              .where(OrderLine.order_id == Order.id).scalar_subquery())
-    rows = db.session.execute(
+    return paginate(
         select(Order.number, Order.status, Order.created_at, Order.paid_at, Order.name,
                Order.email, Order.shipping_label, Order.shipping_method, Order.discreet,
                Order.total_cents, Order.refunded_cents, items.label("items"))
         .where(Order.id.in_(ids))
-        .order_by(Order.created_at.desc(), Order.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return OrderPage(rows, page, pages, total)
+        .order_by(Order.created_at.desc(), Order.id.desc()), page)
 
 
 def get_order(number: str) -> Order:

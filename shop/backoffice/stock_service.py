@@ -7,8 +7,6 @@ neither push stock below zero nor below what open checkouts hold. Each change ad
 and an audit row with the on-hand before and after, in the same transaction.
 """
 from dataclasses import dataclass
-from math import ceil
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +15,7 @@ from shop.catalog.models import Product, StockMovement, Variant
 from shop.extensions import db
 from shop.orders import service as orders
 from shop.orders.models import Order
+from shop.pagination import Page, paginate
 from shop.web_cache import versions
 
 ADJUST_REASONS = {
@@ -24,7 +23,7 @@ ADJUST_REASONS = {
     "damaged": "Damaged",
     "returned": "Returned by a customer",
 }
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # variants per page: a stock count walks the whole list
 LEDGER_LIMIT = 200
 
 
@@ -56,14 +55,6 @@ class StockRow:
 
 
 @dataclass(frozen=True)
-class StockPage:
-    rows: list[StockRow]
-    page: int
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True)
 class LedgerRow:
     movement: StockMovement
     order_number: str | None
@@ -92,15 +83,10 @@ def _stock_query(search: str, low_only: bool):
     return query
 
 
-def stock_page(search: str = "", low_only: bool = False, page: int = 1) -> StockPage:
-    """One page of variants with their numbers (two queries whatever the page size)."""
-    query = _stock_query(search, low_only)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(query.order_by(Product.name, Variant.position, Variant.sku)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return StockPage([StockRow(*row) for row in rows], page, pages, total)
+def stock_page(search: str = "", low_only: bool = False, page: int = 1) -> Page:
+    """One page of variants (StockRow) with their numbers (two queries whatever the page size)."""
+    query = _stock_query(search, low_only).order_by(Product.name, Variant.position, Variant.sku)
+    return paginate(query, page, PAGE_SIZE, build=lambda row: StockRow(*row))
 
 
 def stock_sheet() -> list[StockRow]:
