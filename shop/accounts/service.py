@@ -6,8 +6,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from shop.accounts.models import ROLES, AuditEntry, StaffUser
 from shop.database import utcnow
 from shop.extensions import db
+from shop.pagination import Page, paginate
 
 MIN_PASSWORD_LENGTH = 12
+AUDIT_PAGE_SIZE = 100
 # Checked against when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
 
@@ -131,6 +133,18 @@ def load_user(user_id: str) -> StaffUser | None:
     if user is None or str(user.session_version) != version or not user.active:
         return None
     return user
+
+
+def audit_log(actor: str, action: str, entity: str, page: int = 1) -> Page:
+    """One page of audit rows, newest first, each filter applied when not empty."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if actor:
+        query = query.where(AuditEntry.actor == actor.lower())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    return paginate(query, page, AUDIT_PAGE_SIZE, build=lambda row: row[0])
 
 
 def record(actor: str, action: str, entity: str, entity_id, before=None, after=None,

@@ -17,8 +17,8 @@ from shop.accounts.service import record
 from shop.extensions import db
 from shop.orders import replacements
 from shop.orders.models import Order, OrderLine
+from shop.pagination import Page, paginate
 
-PAGE_SIZE = 50
 STAFF_NOTE_MAX = 1000
 
 
@@ -84,13 +84,7 @@ def chosen_statuses(choice: str, known: tuple[str, ...],
     return open_ones
 
 
-def one_page(query, page: int) -> tuple[list, bool]:
-    """One page of rows and whether there is another page after it."""
-    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-
-
-def item_queue(model, statuses, page: int) -> tuple[list, bool]:
+def item_queue(model, statuses, page: int) -> Page:
     """One page of returns or warranty claims in `statuses`, newest first, with their
     order number and item."""
     query = (select(model, Order.number, OrderLine.name, OrderLine.option, OrderLine.sku)
@@ -98,7 +92,7 @@ def item_queue(model, statuses, page: int) -> tuple[list, bool]:
              .join(OrderLine, OrderLine.id == model.order_line_id)
              .where(model.status.in_(statuses))
              .order_by(model.created_at.desc(), model.id.desc()))
-    return one_page(query, page)
+    return paginate(query, page)
 
 
 def load_with_item(model, row_id: int):

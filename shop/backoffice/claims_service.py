@@ -18,6 +18,7 @@ from shop.catalog.models import StockMovement
 from shop.extensions import db
 from shop.orders import aftercare, emails, replacements
 from shop.orders.models import CLAIM_STATUSES, Order, OrderLine, WarrantyClaim
+from shop.pagination import Page
 from shop.rules import warranty
 from shop.web_cache import versions
 
@@ -40,7 +41,7 @@ class ClaimPage:
     replaceable: bool  # a unit of the line is neither asked back nor replaced yet
 
 
-def claim_queue(status: str, page: int = 1) -> tuple[list, bool]:
+def claim_queue(status: str, page: int = 1) -> Page:
     """Warranty claims, newest first, with their order number and item."""
     return item_queue(WarrantyClaim, chosen_statuses(status, CLAIM_STATUSES,
                                                      OPEN_CLAIM_STATUSES), page)

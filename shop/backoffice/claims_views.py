@@ -14,8 +14,8 @@ from shop.orders.models import CLAIM_STATUSES
 @bp.get("/claims")
 def claims():
     status, page = queue_args("open")
-    rows, more = service.claim_queue(status, page)
-    return render_template("admin/claims/list.html", rows=rows, more=more, page=page,
+    listing = service.claim_queue(status, page)
+    return render_template("admin/claims/list.html", listing=listing,
                            status=status, statuses=CLAIM_STATUSES)
 
 

@@ -7,21 +7,21 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.service import record
 from shop.backoffice.casework import (AlreadyHandled, NotFound, audit_history, chosen_statuses,
-                                      one_page, set_case_status, transaction)
+                                      set_case_status, transaction)
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders.models import OutgoingEmail
 from shop.pages.models import ContactMessage
+from shop.pagination import Page, paginate
 
 MESSAGE_STATUSES = ("new", "answered")
 
 
-def message_queue(status: str, page: int = 1) -> tuple[list, bool]:
+def message_queue(status: str, page: int = 1) -> Page:
     statuses = chosen_statuses(status, MESSAGE_STATUSES, ("new",))
     query = (select(ContactMessage).where(ContactMessage.status.in_(statuses))
              .order_by(ContactMessage.created_at.desc(), ContactMessage.id.desc()))
-    rows, more = one_page(query, page)
-    return [row[0] for row in rows], more
+    return paginate(query, page, build=lambda row: row[0])
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ TOPICS = dict(CONTACT_TOPICS)
 @bp.get("/messages")
 def messages():
     status, page = queue_args("new")
-    rows, more = service.message_queue(status, page)
-    return render_template("admin/messages/list.html", rows=rows, more=more, page=page,
+    listing = service.message_queue(status, page)
+    return render_template("admin/messages/list.html", listing=listing,
                            status=status, statuses=service.MESSAGE_STATUSES, topics=TOPICS)
 
 

@@ -21,6 +21,7 @@ from shop.extensions import db
 from shop.orders import aftercare, emails, replacements
 from shop.orders import service as orders
 from shop.orders.models import RETURN_STATUSES, Order, OrderLine, Refund, ReturnRequest
+from shop.pagination import Page
 from shop.payments import refunds
 from shop.rules import returns as return_rules
 from shop.web_cache import versions
@@ -51,7 +52,7 @@ def reason_label(code: str) -> str:
         return code
 
 
-def return_queue(status: str, page: int = 1) -> tuple[list, bool]:
+def return_queue(status: str, page: int = 1) -> Page:
     """Returns, newest first, with their order number and item."""
     return item_queue(ReturnRequest, chosen_statuses(status, RETURN_STATUSES,
                                                      OPEN_RETURN_STATUSES), page)

@@ -18,8 +18,8 @@ REFUND_PENDING = ("The refund was sent to Stripe and is waiting for its answer; 
 @bp.get("/returns")
 def returns():
     status, page = queue_args("open")
-    rows, more = service.return_queue(status, page)
-    return render_template("admin/returns/list.html", rows=rows, more=more, page=page,
+    listing = service.return_queue(status, page)
+    return render_template("admin/returns/list.html", listing=listing,
                            status=status, statuses=RETURN_STATUSES,
                            reason_label=service.reason_label)
 

@@ -6,11 +6,9 @@ from sqlalchemy import select
 from shop.accounts import service as accounts
 from shop.accounts.forms import StaffForm
 from shop.backoffice.order_forms import ActionForm
-from shop.accounts.models import AuditEntry, StaffUser
+from shop.accounts.models import StaffUser
 from shop.backoffice import actor, bp, manager_required
 from shop.extensions import db
-
-AUDIT_PAGE_SIZE = 100
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -64,16 +62,9 @@ def staff_access(user_id):
 @bp.get("/audit")
 @manager_required
 def audit():
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE_SIZE)
     who = request.args.get("actor", "").strip()[:254]
     action = request.args.get("action", "").strip()[:60]
     entity = request.args.get("entity", "").strip()[:40]
-    if who:
-        query = query.where(AuditEntry.actor == who.lower())
-    if action:
-        query = query.where(AuditEntry.action == action)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    entries = db.session.scalars(query).all()
-    return render_template("admin/audit.html", entries=entries, who=who, action=action,
+    listing = accounts.audit_log(who, action, entity, request.args.get("page", 1, type=int))
+    return render_template("admin/audit.html", listing=listing, who=who, action=action,
                            entity=entity)
