@@ -29,9 +29,7 @@ class FieldFinding:
 
 def product_facts(warranty_kind: str = "", overrides: dict | None = None) -> CopyFacts:
     """What the shop really promises for a product, for checking its copy."""
-    terms = warranty.resolve_terms(
-        warranty.DEFAULT_WARRANTY_BY_KIND.get(warranty_kind, ()),
-        [warranty.WarrantyTerm(c, int(m)) for c, m in sorted((overrides or {}).items())])
+    terms = warranty.product_terms(warranty_kind, overrides)
     all_terms = terms or tuple(t for kind in warranty.DEFAULT_WARRANTY_BY_KIND.values() for t in kind)
     return CopyFacts(
         max_warranty_months=max(t.months for t in all_terms),

@@ -42,10 +42,7 @@ def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
 
 def product_warranty_terms(detail) -> tuple[warranty.WarrantyTerm, ...]:
     """The category's warranty terms with this product's overrides."""
-    category_terms = warranty.DEFAULT_WARRANTY_BY_KIND.get(detail.category.warranty_kind, ())
-    overrides = [warranty.WarrantyTerm(component, int(months))
-                 for component, months in sorted(detail.warranty_overrides.items())]
-    return warranty.resolve_terms(category_terms, overrides)
+    return warranty.product_terms(detail.category.warranty_kind, detail.warranty_overrides)
 
 
 def ship_item(variant, name: str, quantity: int = 1) -> shipping.ShipItem:

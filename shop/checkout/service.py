@@ -75,12 +75,6 @@ def _catalog_facts(variant_ids: list[int]) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _terms(kind: str, overrides: dict) -> list[dict]:
-    category_terms = warranty.DEFAULT_WARRANTY_BY_KIND.get(kind, ())
-    extra = [warranty.WarrantyTerm(c, int(m)) for c, m in sorted((overrides or {}).items())]
-    return warranty.terms_to_dicts(warranty.resolve_terms(category_terms, extra))
-
-
 def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
                 shipping_config=shipping.DEFAULT_SHIPPING_CONFIG,
                 delivery_config=delivery.DEFAULT_DELIVERY_CONFIG,
@@ -130,7 +124,8 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
             weight_g=line.weight_g,
             shipping_class=shipping.item_shipping_class(line.ship_item(), shipping_config),
             shipping_cents=shipping_by_sku.get(line.sku, 0),
-            warranty_terms=_terms(kind, overrides), final_sale=bool(final_sale),
+            warranty_terms=warranty.terms_to_dicts(warranty.product_terms(kind, overrides)),
+            final_sale=bool(final_sale),
             return_window_days=return_policy.window_days,
         ))
     try:

@@ -84,6 +84,16 @@ def resolve_terms(category_terms: Iterable[WarrantyTerm],
     return tuple(resolved.values())
 
 
+def product_terms(warranty_kind: str,
+                  overrides: Mapping[str, int] | None = None) -> tuple[WarrantyTerm, ...]:
+    """The terms in force for a product: its category kind's defaults with the product's
+    own `{component: months}` overrides (what checkout copies onto an order line, what the
+    product page shows, what its copy is checked against)."""
+    extra = [WarrantyTerm(component, int(months))
+             for component, months in sorted((overrides or {}).items())]
+    return resolve_terms(DEFAULT_WARRANTY_BY_KIND.get(warranty_kind, ()), extra)
+
+
 def coverage_start(delivered_on: date | None, dispatched_on: date | None,
                    longest_transit_days: int, holidays=US_FEDERAL_HOLIDAYS_2026_2027,
                    weekend=SATURDAY_SUNDAY) -> date | None:

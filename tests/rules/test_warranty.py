@@ -8,7 +8,7 @@ import pytest
 from shop.rules.delivery import DEFAULT_DELIVERY_CONFIG
 from shop.rules.warranty import (
     DEFAULT_WARRANTY_BY_KIND, WARRANTY_KIND_LABELS, WarrantyTerm, add_months, coverage_start,
-    format_term, resolve_terms, terms_from_dicts, terms_to_dicts, warranty_coverage,
+    format_term, product_terms, resolve_terms, terms_from_dicts, terms_to_dicts, warranty_coverage,
     warranty_table,
 )
 
@@ -38,6 +38,15 @@ def test_default_terms_per_warranty_kind(kind, table):
 ])
 def test_product_overrides_replace_a_component_or_add_one(overrides, expected):
     assert resolve_terms(STRENGTH, overrides) == expected
+
+
+def test_a_products_terms_are_its_kinds_defaults_with_its_overrides():
+    # given a strength machine whose upholstery is covered for two years (months as text)
+    terms = product_terms("strength_machine", {"Upholstery": "24"})
+    # then the other components keep the kind's terms
+    assert terms == (STRENGTH[0], STRENGTH[1], WarrantyTerm("Upholstery", 24))
+    assert product_terms("cardio", None) == CARDIO
+    assert product_terms("no_such_kind", {}) == ()
 
 
 @pytest.mark.parametrize("delivered_on, dispatched_on, transit_days, start", [
