@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shop.backoffice import bp
+from shop.backoffice import actor, bp
 from shop.catalog import search
 from shop.forms import NO_NUL, first_error, strip
 
@@ -34,7 +34,7 @@ def search_synonym_add():
     if not form.validate():
         flash(first_error(form), "error")
         return search_synonyms(form, 400)
-    added, message = search.add_synonym(form.term.data, form.replacement.data)
+    added, message = search.add_synonym(form.term.data, form.replacement.data, actor())
     flash(message, "success" if added else "error")
     if not added:
         return search_synonyms(form, 400)
@@ -47,7 +47,7 @@ def search_synonym_delete():
     if not form.validate():
         flash("Pick a synonym to delete.", "error")
         return search_synonyms(status=400)
-    if not search.delete_synonym(form.synonym_id.data):
+    if not search.delete_synonym(form.synonym_id.data, actor()):
         flash("That synonym was already gone.", "error")
         return search_synonyms(status=404)
     flash("Synonym deleted.", "success")

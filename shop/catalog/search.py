@@ -14,13 +14,14 @@ One behaviour on both databases, over the word indexes of `search_index`:
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import (String, bindparam, case, column, exists, func, literal_column, select,
-                        table, text)
+from sqlalchemy import bindparam, case, column, func, literal_column, select, table, text
+from sqlalchemy.exc import IntegrityError
 
+from shop.accounts.service import record
 from shop.catalog import search_index
 from shop.catalog.models import Product, SearchSynonym, Variant
 from shop.catalog.service import ListingFilters, ListingPage, ProductCard, SORTS
-from shop.database import UTCDateTime, utcnow
+from shop.database import utcnow
 from shop.extensions import db
 from shop.web_cache import versions
 
@@ -389,34 +390,38 @@ def synonym_rows() -> list[SearchSynonym]:
     return list(db.session.scalars(select(SearchSynonym).order_by(SearchSynonym.term)))
 
 
-def add_synonym(term: str, replacement: str) -> tuple[bool, str]:
-    """Add a synonym (one transaction); (False, reason) if it has no words or the term is
-    taken. Search pages show it at once (the catalog version moves)."""
+def add_synonym(term: str, replacement: str, actor: str) -> tuple[bool, str]:
+    """Add a synonym and its audit row (one transaction); (False, reason) if it has no words
+    or the term is taken, even by someone adding it at the same instant. Search pages show
+    it at once (the catalog version moves)."""
     term = " ".join(words(term))
     replacement = ", ".join(" ".join(words(part)) for part in replacement.split(",")
                             if words(part))
     if parse_synonym(term, replacement) is None:
         return False, "Give a term and at least one replacement, in letters or digits."
-    inserted = db.session.execute(
-        SearchSynonym.__table__.insert().from_select(
-            ["term", "replacement", "created_at"],
-            select(bindparam("term", type_=String), bindparam("replacement", type_=String),
-                   bindparam("now", type_=UTCDateTime))
-            .where(~exists().where(SearchSynonym.term == bindparam("term", type_=String))))
-        .returning(SearchSynonym.id),
-        {"term": term, "replacement": replacement, "now": utcnow()}).scalar() is not None
-    db.session.commit()
-    if not inserted:
+    try:
+        synonym_id = db.session.execute(
+            SearchSynonym.__table__.insert().returning(SearchSynonym.id),
+            {"term": term, "replacement": replacement, "created_at": utcnow()}).scalar_one()
+        record(actor, "search_synonym_added", "search_synonym", synonym_id,
+               after={"term": term, "replacement": replacement})
+        db.session.commit()
+    except IntegrityError:  # the term's unique constraint: it is taken
+        db.session.rollback()
         return False, f"“{term}” already has a synonym: delete it first to change it."
     versions.catalog_changed()
     return True, f"Searches for “{term}” also find {replacement}."
 
 
-def delete_synonym(synonym_id: int) -> bool:
-    """Delete a synonym (one transaction); False if it was not there."""
-    deleted = db.session.execute(SearchSynonym.__table__.delete()
-                                 .where(SearchSynonym.id == synonym_id)).rowcount
+def delete_synonym(synonym_id: int, actor: str) -> bool:
+    """Delete a synonym and write its audit row (one transaction); False if it was not there."""
+    table = SearchSynonym.__table__
+    deleted = db.session.execute(table.delete().where(table.c.id == synonym_id)
+                                 .returning(table.c.term, table.c.replacement)).first()
+    if deleted:
+        record(actor, "search_synonym_deleted", "search_synonym", synonym_id,
+               before={"term": deleted.term, "replacement": deleted.replacement})
     db.session.commit()
     if deleted:
         versions.catalog_changed()
-    return bool(deleted)
+    return deleted is not None

@@ -2,14 +2,16 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from shop.accounts.models import AuditEntry
+from shop.catalog import search
 from shop.catalog.models import SearchSynonym
 from shop.extensions import db
 from shop.web_cache import versions
 from tests.backoffice.conftest import manager_user, sign_in, staff_user  # noqa: F401
 from tests.factories import make_category, make_product
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, run_concurrently
 
 
 def names_on(response) -> list[str]:
@@ -128,3 +130,67 @@ def test_a_synonym_without_words_is_a_clear_400(client, shop_floor, staff_user):
         "term": "!!", "replacement": "stand", "csrf_token": token})
     assert response.status_code == 400 and "letters or digits" in response.get_data(as_text=True)
     assert db.session.scalar(select(SearchSynonym)) is None
+
+
+def test_staff_adding_and_deleting_a_synonym_is_audited(client, shop_floor, staff_user):
+    # given a member of staff signed in
+    sign_in(client, staff_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    # when they add a synonym with a valid CSRF token
+    added = client.post("/admin/search-synonyms", data={
+        "term": "Squat Cage", "replacement": "summit", "csrf_token": token})
+    # then the synonym and an audit row naming them were committed together
+    assert added.status_code == 303
+    synonym_id = db.session.scalar(select(SearchSynonym.id)
+                                   .where(SearchSynonym.term == "squat cage"))
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "search_synonym_added"))
+    assert (entry.actor, entry.entity, entry.entity_id) == (
+        "sam.staff@example.com", "search_synonym", str(synonym_id))
+    assert entry.after == {"term": "squat cage", "replacement": "summit"}
+    # when they delete it
+    deleted = client.post("/admin/search-synonyms/delete", data={
+        "synonym_id": synonym_id, "csrf_token": token})
+    # then it is gone and the audit log says who deleted what
+    assert deleted.status_code == 303
+    assert db.session.get(SearchSynonym, synonym_id) is None
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "search_synonym_deleted"))
+    assert (entry.actor, entry.entity_id) == ("sam.staff@example.com", str(synonym_id))
+    assert entry.before == {"term": "squat cage", "replacement": "summit"}
+
+
+def test_a_refused_synonym_writes_no_audit_row(client, shop_floor, staff_user):
+    # given a term that already has a synonym
+    sign_in(client, staff_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    client.post("/admin/search-synonyms", data={"term": "cage", "replacement": "stand",
+                                                "csrf_token": token})
+    # when it is added again
+    again = client.post("/admin/search-synonyms", data={"term": "cage", "replacement": "x",
+                                                        "csrf_token": token})
+    # then it is refused and only the first addition is in the audit log
+    assert again.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "search_synonym_added")) == 1
+
+
+def test_two_staff_adding_one_term_at_once_get_one_synonym_and_a_clear_refusal(app, backend):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    terms = [f"cage {n}" for n in range(8)]
+    for term in terms:
+        # when two members of staff add the same term at the same instant
+        results = run_concurrently(app, [
+            lambda term=term: search.add_synonym(term, "stand", "sam.staff@example.com"),
+            lambda term=term: search.add_synonym(term, "rack", "mia.manager@example.com")])
+        # then one is added and the other is told the term is taken (no error raised)
+        assert not any(isinstance(result, Exception) for result in results), results
+        assert sorted(added for added, _ in results) == [False, True], results
+        refusal = next(message for added, message in results if not added)
+        assert "already has a synonym" in refusal
+    # and each term has one synonym and one audit row
+    assert db.session.scalar(select(func.count()).select_from(SearchSynonym)
+                             .where(SearchSynonym.term.in_(terms))) == len(terms)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "search_synonym_added")) == len(terms)
