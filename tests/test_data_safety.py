@@ -1,5 +1,4 @@
 """Data safety: backups round-trip, and migrations upgrade a database that holds data."""
-import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import func, select

@@ -1,6 +1,4 @@
 """Migrations build the schema on an empty database, and it matches the models."""
-import os
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata

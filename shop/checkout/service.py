@@ -20,7 +20,6 @@ from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine
 from shop.payments import gateway, service as payments
 from shop.rules import delivery, returns, shipping, warranty
-from shop.rules.estimates import priced_options
 from shop.web_cache import versions
 
 RESERVATION_MINUTES = 30

@@ -6,7 +6,7 @@ from shop.extensions import db
 
 ORDER_STATUSES = (
     "pending_payment", "paid", "packed", "shipped", "delivered", "cancelled",
-    "partially_refunded", "refunded", "expired",
+    "refunded", "expired",
     # Stripe took an amount or currency other than the order's total: staff must resolve it.
     "payment_mismatch",
 )

@@ -62,7 +62,7 @@ def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
                               for row in line.warranty_terms}),
         "can_return": any(item["return_open"] for item in lines),
         "can_claim": bool(open_lines) and (
-            order.status in ("shipped", "delivered", "partially_refunded")
+            order.status in ("shipped", "delivered")
             or order.delivered_at is not None),
         "all_remedied": bool(order.lines) and not open_lines,
         "returns": db.session.scalars(select(ReturnRequest).where(

@@ -4,7 +4,6 @@ Every stock change here is a conditional UPDATE decided by the database, so two
 workers can never reserve, sell or release the same unit twice.
 """
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
@@ -114,13 +113,6 @@ def held_units(order: Order) -> list[tuple[int, int]]:
     """(variant id, units) the order's lines hold: what `release_lines` gives back, for
     `shop.web_cache.versions.stock_moved` once the caller has committed."""
     return [(line.variant_id, line.quantity) for line in _stock_lines(order)]
-
-
-@dataclass(frozen=True)
-class Transition:
-    """The result of trying to move an order from one status to another."""
-    changed: bool
-    status: str
 
 
 def transition(order_id: int, from_statuses: tuple[str, ...], to_status: str, **values) -> bool:

@@ -1,7 +1,6 @@
 """Money on an order in the back office: resolving a payment mismatch, and refunds whose
 answer from Stripe is still pending (order refunds, cancellations, return refunds)."""
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select

@@ -123,7 +123,7 @@ def test_bad_stock_forms_get_400_with_the_error_at_the_field(as_staff, rack, for
     page = f"/admin/stock/{rack.id}"
     response = post(as_staff, f"{page}/{action}", form, page)
     assert response.status_code == 400
-    assert f'class="field-error"' in response.get_data(as_text=True)
+    assert 'class="field-error"' in response.get_data(as_text=True)
     assert message in response.get_data(as_text=True)
     assert numbers(rack.id) == (10, 0, 3)
     assert len(ledger(rack.id)) == 1 and audits() == []

@@ -12,7 +12,7 @@ from shop.orders import emails
 from shop.orders.models import Order, OutgoingEmail, StripeEvent
 from tests.checkout.conftest import stripe_get, wait_for
 from tests.helpers import csrf_token, flashes
-from tests.payments.standin_fixture import sign_payload, TEST_WEBHOOK_SECRET
+from tests.payments.standin_fixture import sign_payload
 
 ADDRESS = {"email": "sam@example.com", "name": "Sam Lifter", "phone": "555-0100",
            "address1": "1 Main St", "address2": "", "city": "Albany", "region": "NY",

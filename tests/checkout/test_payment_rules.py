@@ -1,6 +1,6 @@
 """Payments service: refunds within what was captured, expiry sweeps, late payments, races."""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from shop.orders.models import Order, OutgoingEmail, Refund
 from shop.payments import gateway, service as payments
 from shop.payments import refunds as refund_service
 from tests.checkout.conftest import wait_for
-from tests.factories import make_order, make_product
+from tests.factories import make_product
 from tests.helpers import run_concurrently
 from tests.payments.standin_fixture import TEST_SECRET_KEY
 
@@ -40,8 +40,8 @@ def cart_with(variant, quantity=1) -> int:
 
 def paid_session(app, order, standin):
     """Create and pay a real stand-in session for `order`."""
-    url = checkout.start_payment(order, client_for(app), success_url="http://x/s",
-                                 cancel_url="http://x/c", payment_methods=("card",))
+    checkout.start_payment(order, client_for(app), success_url="http://x/s",
+                           cancel_url="http://x/c", payment_methods=("card",))
     standin.pay(order.stripe_session_id, "4242424242424242")
     return client_for(app).retrieve_checkout_session(order.stripe_session_id)
 
@@ -119,7 +119,7 @@ def test_a_late_payment_is_refunded_when_the_stock_is_gone(app, standin, band):
     order = checkout.place_order(cart_with(band, 2), DETAILS, utcnow())
     session = paid_session(app, order, standin)
     checkout.sweep_expired(utcnow() + timedelta(hours=1))
-    other = checkout.place_order(cart_with(band, 4), DETAILS, utcnow())  # someone took the units
+    checkout.place_order(cart_with(band, 4), DETAILS, utcnow())  # someone took the units
     outcome = payments.fulfil_session(session, utcnow(), client_for(app))
     assert outcome.action == "refunded_late"
     db.session.expire_all()

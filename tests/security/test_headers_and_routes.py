@@ -1,8 +1,6 @@
 """Headers, cookies, CSRF on every state-changing route, and no leaks between customers."""
 import re
 
-import pytest
-
 from shop import create_app
 from shop.config import ProductionConfig
 from tests.factories import make_order, make_product
