@@ -3,10 +3,9 @@
 Statements are built once per shape and run with bound parameters, so SQLAlchemy
 compiles each once per process; they select only the columns a page shows.
 """
-import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, distinct, exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, select
 
 from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
@@ -131,59 +130,21 @@ def _has_variants():
     return exists().where(_V.c.product_id == _P.c.id).correlate_except(_V)
 
 
-def _like_pattern(term: str) -> str:
-    """`term` as a LIKE pattern matching it anywhere, with % and _ taken literally."""
-    escaped = term.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
-
-
-def _text_match(column, pattern_param, dialect: str):
-    """Case-insensitive substring match that the database can serve from an index.
-
-    PostgreSQL: ILIKE, which the trigram indexes of migration 0004 serve. SQLite: LIKE,
-    already case-insensitive for ASCII exactly as SQLite's lower() is. Elsewhere lower().
-    """
-    if dialect == "postgresql":
-        return column.ilike(pattern_param, escape="/")
-    if dialect == "sqlite":
-        return column.like(pattern_param, escape="/")
-    return func.lower(column).like(func.lower(pattern_param), escape="/")
-
-
-_SEARCH_COLUMNS = (_P.c.name, _P.c.brand, _P.c.short_description, _P.c.long_description)
-
-
-def _search_conditions(term_count: int, dialect: str) -> list:
-    """Every term must appear in the name, brand or descriptions (case-insensitive).
-
-    Substring matching, no index: the shop's search is shop.catalog.search (word indexes).
-    """
-    return [or_(*(_text_match(col, bindparam(f"term_{i}"), dialect) for col in _SEARCH_COLUMNS))
-            for i in range(term_count)]
-
-
-def _search_shape(terms: list[str], params: dict) -> int:
-    """How the listing statement matches `terms` (the number of LIKE terms), setting their
-    bound parameters."""
-    params.update({f"term_{i}": _like_pattern(term.lower()) for i, term in enumerate(terms)})
-    return len(terms)
-
-
 def _needs_summary(shape: tuple) -> bool:
     """Whether a listing filters or sorts on prices or stock, which need every match's
     variant summary (otherwise only the page's products are summed)."""
-    _, _, _, min_price, max_price, in_stock, sort = shape
+    _, _, min_price, max_price, in_stock, sort = shape
     return bool(min_price or max_price or in_stock or sort in ("price_asc", "price_desc"))
 
 
-def _page_order(c, sort: str, name_hit=None) -> list:
+def _page_order(c, sort: str) -> list:
     """The order of a page of products by columns `c` (a table's or a subquery's), for the
-    sorts that need no prices; `name_hit` (searches) puts name matches first in "featured"."""
+    sorts that need no prices."""
     if sort == "name":
         return [c.name, c.id]
     if sort == "newest":
         return [c.created_at.desc(), c.id.desc()]
-    return ([] if name_hit is None else [name_hit]) + [c.featured.desc(), c.name, c.id]
+    return [c.featured.desc(), c.name, c.id]
 
 
 def _listing_statement(shape: tuple, dialect: str):
@@ -193,28 +154,22 @@ def _listing_statement(shape: tuple, dialect: str):
     table alone (an index covers scope and order), and variants are summed for those
     products only. With them, variants are summarised for the products in scope only.
     """
-    by_category, term_count, brand, min_price, max_price, in_stock, sort = shape
+    by_category, brand, min_price, max_price, in_stock, sort = shape
     scope = [_P.c.status == "published"]
     if by_category:
         scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
-    scope.extend(_search_conditions(term_count, dialect))
     if brand:
         scope.append(_P.c.brand == bindparam("brand"))
-    name_hit = None
-    if term_count and sort == "featured":
-        name_hit = case((_text_match(_P.c.name, bindparam("term_0"), dialect), 0), else_=1)
 
     if not _needs_summary(shape):
         # only the sort's own columns: scope and order then come from ix_product_listing
         keys = {"name": [_P.c.name], "newest": [_P.c.created_at]}.get(
             sort, [_P.c.featured, _P.c.name])
-        if name_hit is not None:
-            keys.append(name_hit.label("name_hit"))
         page = (select(_P.c.id, *keys, func.count().over().label("total"))
                 .where(*scope, _has_variants())
-                .order_by(*_page_order(_P.c, sort, name_hit)).limit(bindparam("limit"))
+                .order_by(*_page_order(_P.c, sort)).limit(bindparam("limit"))
                 .offset(bindparam("offset")).subquery("page"))
-        outer_order = _page_order(page.c, sort, None if name_hit is None else page.c.name_hit)
+        outer_order = _page_order(page.c, sort)
         return (
             select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS, page.c.total)
             .select_from(page.join(_P, _P.c.id == page.c.id)
@@ -248,8 +203,6 @@ def _listing_statement(shape: tuple, dialect: str):
     }.get(sort)
     if order is None:
         order = [_P.c.featured.desc(), _P.c.name]
-        if name_hit is not None:
-            order.insert(0, name_hit)
     return (
         select(*_CARD_COLUMNS, summary.c.price_from, summary.c.price_to, summary.c.compare_at,
                summary.c.available, summary.c.variant_count, func.count().over().label("total"))
@@ -260,58 +213,16 @@ def _listing_statement(shape: tuple, dialect: str):
     )
 
 
-def _search_statement(shape: tuple, dialect: str):
-    """A page of search results and its brand facet in one statement.
-
-    For the shapes without price or stock conditions (those need the variant summary
-    of every match, see `_listing_statement`). The products matching the words are found
-    once, in the materialised `matches`, which serves both the page (ordered and cut,
-    with its total) and the brands, listed whatever brand is picked so that every brand
-    of the results stays on offer. Search reads the text index once instead of twice:
-    for a common word, which matches most of the catalog, that is most of the cost.
-    """
-    by_category, term_count, brand, _, _, _, sort = shape
-    scope = [_P.c.status == "published", _has_variants()]
-    if by_category:
-        scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
-    scope.extend(_search_conditions(term_count, dialect))
-    name_hit = case((_text_match(_P.c.name, bindparam("term_0"), dialect), 0), else_=1)
-    matches = (select(_P.c.id, _P.c.brand, _P.c.featured, _P.c.name, _P.c.created_at,
-                      name_hit.label("name_hit"))
-               .where(*scope).cte("matches").prefix_with("MATERIALIZED"))
-
-    m = matches.c
-    page = select(m.id, m.name, m.featured, m.created_at, m.name_hit,
-                  func.count().over().label("total"))
-    if brand:
-        page = page.where(m.brand == bindparam("brand"))
-    page = (page.order_by(*_page_order(m, sort, m.name_hit)).limit(bindparam("limit"))
-            .offset(bindparam("offset")).subquery("page"))
-    aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
-    brands = select(aggregate(distinct(m.brand))).where(m.brand != "").scalar_subquery()
-    return (
-        select(*_CARD_COLUMNS, *_SUMMARY_COLUMNS, page.c.total, brands.label("brands"))
-        .select_from(page.join(_P, _P.c.id == page.c.id)
-                     .join(_V, _V.c.product_id == page.c.id))
-        .group_by(*_CARD_COLUMNS, page.c.total, *page.c)
-        .order_by(*_page_order(page.c, sort, page.c.name_hit))
-    )
+def _brand_list(brands) -> list[str]:
+    """Brands in the order the filter offers them (alphabetical, whatever the case)."""
+    return sorted(brands, key=lambda brand: (brand.casefold(), brand))
 
 
-def _brand_list(value) -> list[str]:
-    """Brands in the order the filter offers them (alphabetical, whatever the case), from a
-    list or `_search_statement`'s column: JSON text (SQLite) or a list (PostgreSQL)."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    return sorted(value or [], key=lambda brand: (brand.casefold(), brand))
-
-
-def _brands_statement(by_category: bool, term_count: int, dialect: str):
-    """The brands of the listed products (those with variants), as `_search_statement`."""
+def _brands_statement(by_category: bool, dialect: str):
+    """The brands of the listed products (those with variants)."""
     scope = [_P.c.status == "published", _P.c.brand != "", _has_variants()]
     if by_category:
         scope.append(_P.c.category_id.in_(bindparam("category_ids", expanding=True)))
-    scope.extend(_search_conditions(term_count, dialect))
     return select(_P.c.brand).distinct().where(*scope)
 
 
@@ -329,41 +240,27 @@ def _statement(kind: str, shape: tuple, build):
     return stmt
 
 
-def _in_one_statement(shape: tuple, terms: list[str]) -> bool:
-    """Whether a listing's page and brands come from `_search_statement`: searches without
-    price or stock conditions, on the databases whose JSON aggregate it uses."""
-    return bool(terms) and not _needs_summary(shape) \
-        and db.engine.dialect.name in ("sqlite", "postgresql")
-
-
-def _scope_params(category_ids: list[int] | None, terms: list[str]) -> tuple[int, dict]:
-    """The search shape of `terms` and the bound parameters of a listing's scope."""
-    params: dict = {}
-    search_shape = _search_shape(terms, params)
-    if category_ids is not None:
-        params["category_ids"] = list(category_ids)
-    return search_shape, params
+def _scope_params(category_ids: list[int] | None) -> dict:
+    """The bound parameters of a listing's scope."""
+    return {} if category_ids is None else {"category_ids": list(category_ids)}
 
 
 def list_products(
     filters: ListingFilters,
     per_page: int,
     category_ids: list[int] | None = None,
-    terms: list[str] | None = None,
     with_brands: bool = True,
 ) -> ListingPage:
     """One page of published products with filters and sorting, plus the brand facet.
 
     Two queries whatever the page size: the page (with its total through a window
-    function) and the brands available under the same scope (`listing_brands`). Most
-    searches take one: `_search_statement` reads their brands with the page. With
-    `with_brands` False, brands that would take a query of their own are left out
-    (`brands` is None): the caller reads them, through a cache say, with `listing_brands`.
+    function) and the brands available under the same scope (`listing_brands`). With
+    `with_brands` False, the brands are left out (`brands` is None): the caller reads
+    them, through a cache say, with `listing_brands`. (Search is shop.catalog.search.)
     """
-    terms = terms or []
     sort = filters.sort if filters.sort in SORTS else "featured"
-    search_shape, params = _scope_params(category_ids, terms)
-    shape = (category_ids is not None, search_shape, bool(filters.brand),
+    params = _scope_params(category_ids)
+    shape = (category_ids is not None, bool(filters.brand),
              filters.min_price_cents is not None, filters.max_price_cents is not None,
              bool(filters.in_stock), sort)
     if filters.brand:
@@ -374,29 +271,19 @@ def list_products(
         params["max_price"] = filters.max_price_cents
     params["limit"], params["offset"] = per_page, (filters.page - 1) * per_page
 
-    one_statement = _in_one_statement(shape, terms)
-    if one_statement:
-        rows = db.session.execute(_statement("search", shape, _search_statement), params).all()
-    else:
-        rows = db.session.execute(_statement("listing", shape, _listing_statement),
-                                  params).all()
+    rows = db.session.execute(_statement("listing", shape, _listing_statement), params).all()
     total = rows[0].total if rows else 0
     items = [ProductCard(*row[:12]) for row in rows]
-    if rows and one_statement:
-        brands = _brand_list(rows[0].brands)
-    else:
-        brands = listing_brands(category_ids, terms) if with_brands else None
+    brands = listing_brands(category_ids) if with_brands else None
     return ListingPage(items=items, total=total, page=filters.page, per_page=per_page,
                        brands=brands)
 
 
-def listing_brands(category_ids: list[int] | None = None,
-                   terms: list[str] | None = None) -> list[str]:
+def listing_brands(category_ids: list[int] | None = None) -> list[str]:
     """The brands of the published products in a listing's scope (one query); they change
     only when products do."""
-    search_shape, params = _scope_params(category_ids, terms or [])
-    stmt = _statement("brands", (category_ids is not None, search_shape), _brands_statement)
-    return _brand_list(list(db.session.execute(stmt, params).scalars()))
+    stmt = _statement("brands", (category_ids is not None,), _brands_statement)
+    return _brand_list(db.session.execute(stmt, _scope_params(category_ids)).scalars())
 
 
 def _featured_statement():
