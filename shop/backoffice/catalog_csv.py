@@ -1,6 +1,6 @@
 """Catalog CSV: export one row per variant, and import the same format in two steps.
 
-`preview_import(data, uploader_id)` reads the file, keeps it in the database under its
+`preview_import(data, uploader_id)` reads the file (csv_format), keeps it in the database under its
 digest (csv_uploads) and plans every row against the catalog without writing to it:
 per-row errors, and what would be created or updated. `apply_import(upload, digest, ...)`
 loads that stored file, plans again and, only when that plan is clean and is the one the
@@ -23,24 +23,13 @@ from shop.backoffice import csv_uploads
 from shop.backoffice.catalog_forms import DIMENSION_CM, LOW_STOCK, SKU_RE, SLUG_RE, WEIGHT_G
 from shop.backoffice.catalog_service import (review_product_copy, set_status, write_product,
                                              write_variant)
-from shop.backoffice.spreadsheet import read_cell, safe_cell
+from shop.backoffice.csv_format import COLUMNS, VARIANT_COLUMNS, decode, normalise, read_rows
+from shop.backoffice.spreadsheet import safe_cell
 from shop.catalog.forms import dollars_to_cents
 from shop.catalog.models import PRODUCT_STATUSES, Category, Product, Variant
 from shop.extensions import db
 from shop.rules.money import format_plain
 from shop.web_cache import versions
-
-COLUMNS = ("product_slug", "name", "brand", "category_slug", "status", "short_description",
-           "sku", "option_name", "option_value", "price", "compare_at", "weight_g",
-           "length_cm", "width_cm", "height_cm", "low_stock_threshold")
-VARIANT_COLUMNS = COLUMNS[6:]
-MAX_CSV_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5_000
-
-
-class CsvError(Exception):
-    """The file cannot be read as a catalog CSV; the message says why."""
-
 
 # ---- export -----------------------------------------------------------------------------
 
@@ -64,65 +53,6 @@ def export_csv() -> str:
         writer.writerow([safe_cell(cell) for cell in cells])
     # The byte-order mark tells spreadsheets the file is UTF-8; the import accepts it.
     return "\ufeff" + out.getvalue()
-
-
-# ---- reading a file ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CsvRow:
-    number: int  # the spreadsheet's row number: the header is row 1
-    cells: dict
-    extra_cells: bool = False
-
-
-def decode(data: bytes) -> str:
-    if len(data) > MAX_CSV_BYTES:
-        raise CsvError("The file is larger than 2 MB; split it into smaller files.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvError("The file is not UTF-8 text. In your spreadsheet, save it as "
-                       "“CSV UTF-8” and upload it again.") from None
-
-
-def normalise(text: str) -> str:
-    """One form of the text whichever way it travelled: no BOM, LF line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
-    """The data rows and the names of columns that will be ignored; CsvError if unreadable."""
-    if len(text.encode()) > MAX_CSV_BYTES:
-        raise CsvError("The file is larger than 2 MB; split it into smaller files.")
-    if "\x00" in text:
-        raise CsvError("The file contains NUL characters: it is not a CSV text file.")
-    if not text.strip():
-        raise CsvError("The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-        missing = [name for name in COLUMNS if name not in header]
-        if missing:
-            raise CsvError(f"The header row is missing these columns: {', '.join(missing)}. "
-                           f"The first row must name the columns: {', '.join(COLUMNS)}.")
-        twice = sorted({name for name in header if name and header.count(name) > 1})
-        if twice:
-            raise CsvError(f"The header row names {', '.join(twice)} more than once.")
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise CsvError(f"The file has more than {MAX_ROWS:,} rows; split it.")
-            rows.append(CsvRow(number, {
-                name: read_cell(cells[i].strip()) if i < len(cells) else ""
-                for i, name in enumerate(header) if name in COLUMNS},
-                extra_cells=any(c.strip() for c in cells[len(header):])))
-    except csv.Error as error:
-        raise CsvError(f"Row {reader.line_num} cannot be read as CSV: {error}.") from None
-    except StopIteration:
-        raise CsvError("The file is empty.") from None
-    return rows, [name for name in header if name and name not in COLUMNS]
 
 
 # ---- planning -----------------------------------------------------------------------------

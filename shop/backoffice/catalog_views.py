@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
-from shop.backoffice import catalog_csv, csv_uploads
+from shop.backoffice import catalog_csv, csv_format, csv_uploads
 from shop.backoffice import catalog_service as service
+from shop.backoffice import product_list
 from shop.backoffice.catalog_forms import (CategoryForm, ImportApplyForm, ImportUploadForm,
                                            ProductFilterForm, ProductForm, VariantForm)
 from shop.catalog.service import all_categories
@@ -39,15 +40,15 @@ def products():
     if not form.validate():
         abort(400, description=" ".join(error_messages(form)))
     categories = all_categories()
-    listing = service.product_page(service.ProductFilters(
+    listing = product_list.product_page(product_list.ProductFilters(
         q=form.q.data or "", status=form.status.data or "", brand=form.brand.data or "",
-        category_ids=service.category_and_children(form.category.data, categories)
+        category_ids=product_list.category_and_children(form.category.data, categories)
         if form.category.data else None, page=form.page.data or 1))
     if listing.page > 1 and not listing.rows:
         abort(404, description="That page is past the end of the list.")
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/catalog/products.html", form=form, listing=listing, args=args,
-                           category_options=service.category_options(categories))
+                           category_options=product_list.category_options(categories))
 
 
 def _product_form_page(form, product, refusal=None):
@@ -63,7 +64,7 @@ def _product_form_page(form, product, refusal=None):
 
 def _product_form(product=None) -> ProductForm:
     form = ProductForm()
-    form.category_id.choices = [(0, "Choose a category")] + service.category_options(
+    form.category_id.choices = [(0, "Choose a category")] + product_list.category_options(
         all_categories())
     if product is not None and not form.is_submitted():
         form.fill(product)
@@ -215,7 +216,7 @@ def _import_page(upload_form, plan=None, refusal=None, status=200):
     apply_form = ImportApplyForm(formdata=None, upload=plan.upload, preview=plan.digest) \
         if plan is not None else None
     return render_template("admin/catalog/import.html", form=upload_form, plan=plan,
-                           apply_form=apply_form, refusal=refusal, columns=catalog_csv.COLUMNS,
+                           apply_form=apply_form, refusal=refusal, columns=csv_format.COLUMNS,
                            ), status
 
 
@@ -227,8 +228,8 @@ def products_import():
     if form.validate_on_submit():
         try:
             plan = catalog_csv.preview_import(
-                form.file.data.stream.read(catalog_csv.MAX_CSV_BYTES + 1), current_user.id)
-        except catalog_csv.CsvError as error:
+                form.file.data.stream.read(csv_format.MAX_CSV_BYTES + 1), current_user.id)
+        except csv_format.CsvError as error:
             form.file.errors.append(str(error))
         else:
             return _import_page(form, plan)
@@ -245,7 +246,7 @@ def products_import_apply():
     try:
         plan = catalog_csv.apply_import(form.upload.data, form.preview.data, current_user.id,
                                         actor(), form.reviewed.data)
-    except catalog_csv.CsvError as error:
+    except csv_format.CsvError as error:
         abort(400, description=str(error))
     except csv_uploads.UploadRefused as refused:
         abort(refused.status, description=str(refused))

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from shop.accounts.models import AuditEntry
 from shop.accounts.service import create_staff
 from shop.backoffice import catalog_csv, catalog_service
-from shop.backoffice.catalog_csv import COLUMNS
+from shop.backoffice.csv_format import COLUMNS
 from shop.backoffice.models import CsvUpload
 from shop.catalog import copy_review
 from shop.catalog.models import Product, StockMovement, Variant
