@@ -10,6 +10,9 @@ One behaviour on both databases, over the word indexes of `search_index`:
 - No result, and a word of 4+ letters that matches nothing: it is replaced by the
   nearest word of the catalog's vocabulary (at most 1 edit for 4-5 letters, 2 beyond)
   when that finds something; the result says what was searched instead.
+- Two statements a search: how many published products match, per brand (the total and
+  the brand facet); then, only when some do, the page: the matches ranked and cut in
+  the database (a top-N sort), joined to their variants for the page's products only.
 """
 import re
 from dataclasses import dataclass, field
