@@ -26,6 +26,7 @@ def safe_next(target: str | None) -> str:
 @limiter.limit(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
 @limiter.limit(rate_limit("RATE_LIMIT_LOGIN_ACCOUNT"), methods=["POST"],
                key_func=sessions.login_account_key,
+               exempt_when=sessions.has_device_cookie_for_typed_account,
                deduct_when=lambda response: response.status_code != 303)
 def login():
     form = LoginForm()
@@ -33,7 +34,8 @@ def login():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             sessions.sign_in(user)
-            return redirect(safe_next(request.args.get("next")), code=303)
+            response = redirect(safe_next(request.args.get("next")), code=303)
+            return sessions.remember_device(response, user)
         flash("That email and password don't match an account.", "error")
         return render_template("admin/login.html", form=form), 401
     status = 400 if request.method == "POST" else 200

@@ -92,3 +92,46 @@ def test_successful_sign_ins_do_not_count_against_the_account(app, client, staff
                 for _ in range(3)]
     # then none of them is throttled
     assert statuses == [303, 303, 303]
+
+
+@pytest.mark.parametrize("app_settings", [{"RATE_LIMIT_LOGIN_ACCOUNT": "10 per minute"}])
+def test_a_device_cookie_lets_the_account_in_past_failures_from_elsewhere(app, client, staff):
+    limiter.reset()
+    # given the manager signed in once on their own browser (it keeps a device cookie)
+    assert attempt(client, staff.email, PASSWORD, "10.0.1.1") == 303
+    cookie = client.get_cookie("staff_device", domain="shop.test")
+    assert cookie is not None and cookie.http_only
+    # and ten wrong passwords for that account from ten other addresses
+    assert [attempt(app.test_client(), staff.email, "wrong", f"10.0.0.{n}")
+            for n in range(10)] == [401] * 10
+    # when the manager signs in again from their browser with the right password
+    signed_in = attempt(client, staff.email, PASSWORD, "10.0.1.1")
+    # then they are in, while a browser without the cookie is still refused
+    assert signed_in == 303
+    assert attempt(app.test_client(), staff.email, PASSWORD, "10.0.1.2") == 429
+
+
+@pytest.mark.parametrize("app_settings", [{"RATE_LIMIT_LOGIN_ACCOUNT": "2 per minute"}])
+def test_a_device_cookie_for_another_account_does_not_exempt(app, client, staff):
+    limiter.reset()
+    # given a browser with a device cookie for another account
+    create_staff("mia@example.com", PASSWORD, "manager")
+    assert attempt(client, "mia@example.com", PASSWORD, "10.0.1.1") == 303
+    # and two wrong passwords for sam from elsewhere
+    assert [attempt(app.test_client(), staff.email, "wrong", f"10.0.0.{n}")
+            for n in (1, 2)] == [401, 401]
+    # when that browser tries sam's account with the right password
+    status = attempt(client, staff.email, PASSWORD, "10.0.1.1")
+    # then the per-account limit still applies
+    assert status == 429
+
+
+@pytest.mark.parametrize("app_settings", [{"RATE_LIMIT_LOGIN": "3 per minute"}])
+def test_a_device_cookie_does_not_lift_the_per_client_limit(app, client, staff):
+    limiter.reset()
+    # given a browser with sam's device cookie
+    assert attempt(client, staff.email, PASSWORD, "10.0.1.1") == 303
+    # when it keeps guessing from its address
+    statuses = [attempt(client, staff.email, "wrong", "10.0.1.1") for _ in range(3)]
+    # then its own per-client limit still stops it
+    assert statuses == [401, 401, 429]
