@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from localstripe import resources as ls_resources
@@ -647,6 +648,32 @@ async def loopback_host_middleware(request: web.Request, handler):
     return await handler(request)
 
 
+SAME_ORIGIN_PREFIXES = ("/_standin/", "/_config/", "/pay/")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@web.middleware
+async def same_origin_middleware(request: web.Request, handler):
+    """Refuse changes to the test helpers and the payment page from another site's page.
+
+    A cross-site form post needs no CORS preflight, so any page a developer visits could
+    otherwise re-point the webhook. Browsers name the page's origin (Origin, or at least
+    Referer); tools that send neither (tests, curl) are let through.
+    """
+    if request.method in SAFE_METHODS or not request.path.startswith(SAME_ORIGIN_PREFIXES):
+        return await handler(request)
+    claimed = request.headers.get("Origin") or request.headers.get("Referer")
+    if claimed and _origin_of(claimed) != f"{request.scheme}://{request.host}".lower():
+        return web.Response(status=403, text="The local Stripe stand-in refuses changes "
+                                             "sent from another site's page.\n")
+    return await handler(request)
+
+
 @web.middleware
 async def guard_middleware(request: web.Request, handler):
     """localstripe's auth check, minus our public pages, and refusing live keys outright."""
@@ -981,7 +1008,7 @@ def build_app(*, public_url: str | None = None, webhook_url: str | None = None,
     state = StandinState(public_url=public_url, webhook_url=webhook_url,
                          webhook_secret=webhook_secret, sweep_interval=sweep_interval)
     app = web.Application(middlewares=[
-        loopback_host_middleware, ls_server.error_middleware, stripe_error_middleware,
+        loopback_host_middleware, same_origin_middleware, ls_server.error_middleware, stripe_error_middleware,
         guard_middleware, idempotency_middleware,
     ])
     app[STATE_KEY] = state

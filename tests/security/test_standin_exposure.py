@@ -61,3 +61,31 @@ def test_the_standin_sends_no_cors_headers_and_answers_only_loopback_hosts():
         status, _, _ = http_request("GET", standin.base_url + "/_standin/health",
                                     headers={"Host": "localhost"})
         assert status == 200
+
+
+@needs_localstripe
+def test_the_standin_refuses_cross_origin_changes_to_its_test_helpers():
+    with running_standin() as standin:
+        own = standin.base_url
+        evil = {"webhook_secret": "whsec_evil", "webhook_url": "http://127.0.0.1:9/evil"}
+        _, _, before = http_request("GET", own + "/_standin/config")
+        # given another site's page posting a form to the stand-in (no preflight)
+        for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                        {"Referer": "https://evil.example/page"}):
+            status, _, _ = http_request("POST", own + "/_standin/config", data=evil,
+                                        headers=headers)
+            # then it is refused, and the webhook settings are unchanged
+            assert status == 403
+        for path in ("/_config/data", "/_standin/data"):
+            status, _, _ = http_request("DELETE", own + path,
+                                        headers={"Origin": "https://evil.example"})
+            assert status == 403
+        assert http_request("GET", own + "/_standin/config")[2] == before
+        # and the stand-in's own pages, or tools sending no Origin, may still change it
+        mine = {"webhook_secret": "whsec_mine", "webhook_url": "http://127.0.0.1:9/mine"}
+        assert http_request("POST", own + "/_standin/config", data=mine,
+                            headers={"Origin": own})[0] == 200
+        assert http_request("POST", own + "/_standin/config", data=mine,
+                            headers={"Referer": own + "/pay/cs_x"})[0] == 200
+        assert http_request("POST", own + "/_standin/config", data=mine)[0] == 200
+        assert b"/mine" in http_request("GET", own + "/_standin/config")[2]
