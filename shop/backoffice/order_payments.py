@@ -177,11 +177,29 @@ def refund(number: str, amount_cents: int, reason: str, request_id: str,
 # --- a payment Stripe took for another amount or currency -----------------------------
 
 def _mismatched(number: str) -> Order:
+    """The order waiting for its payment to be checked, in a currency the shop can settle:
+    a payment in another currency captured nothing in USD, so accepting it would mark the
+    order paid for $0.00 and refunding "the rest" would refund nothing."""
     order = get_order(number)
     if order.status != MISMATCH:
         raise FulfilmentError(f"Order {number} is {label(order.status)}, not waiting for its "
                               "payment to be checked. Nothing was changed.")
+    refused = foreign_payment(order)
+    if refused:
+        raise FulfilmentError(refused)
     return order
+
+
+def foreign_payment(order: Order) -> str | None:
+    """What a manager does with a payment Stripe took in another currency (None if not)."""
+    foreign = payments.foreign_charge(order)
+    if foreign is None:
+        return None
+    amount, currency = foreign
+    made_in = f"{currency} ({amount} {currency} cents)" if currency else "another currency"
+    return (f"This payment was made in {made_in}; refund it in the Stripe dashboard — the "
+            "refund is recorded here from Stripe's webhook — then cancel the order. Nothing "
+            "was changed.")
 
 
 def accept_mismatched_payment(number: str, actor: str) -> Order:

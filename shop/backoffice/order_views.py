@@ -56,6 +56,7 @@ def _order_page(number: str, status: int = 200, **forms):
         forms.setdefault(name, form_class(formdata=None))
     forms.setdefault("refund_form", RefundForm(formdata=None, request_id=uuid.uuid4().hex))
     return render_template("admin/orders/detail.html", detail=detail, order=detail.order,
+                           foreign_payment=order_payments.foreign_payment(detail.order),
                            **forms), status
 
 

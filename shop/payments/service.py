@@ -6,6 +6,7 @@ conditional UPDATE, so however many copies of an event arrive at however many
 workers, exactly one sells the stock and queues the confirmation email.
 """
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from shop.cart.models import CartItem
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import service as orders
-from shop.orders.models import Order, StripeEvent
+from shop.orders.models import Order, OrderStatusChange, StripeEvent
 from shop.payments import gateway, refunds
 from shop.web_cache import versions
 
@@ -105,6 +106,19 @@ def _mismatch(order: Order, session: gateway.CheckoutSession) -> Outcome:
                               "resolve this before anything ships.")
     db.session.commit()
     return Outcome("mismatch", order.number)
+
+
+def foreign_charge(order: Order) -> tuple[int, str] | None:
+    """For a `payment_mismatch` order Stripe charged in another currency (nothing captured
+    in ours): (amount in that currency's minor units, currency), read from the note that
+    `_mismatch` wrote; (0, "") when the note is gone; None when nothing is foreign."""
+    if order.status != "payment_mismatch" or order.captured_cents > 0:
+        return None
+    note = db.session.scalar(select(OrderStatusChange.note).where(
+        OrderStatusChange.order_id == order.id, OrderStatusChange.status == "payment_mismatch")
+        .order_by(OrderStatusChange.id.desc()).limit(1)) or ""
+    found = re.match(r"Stripe charged (\d+) ([A-Z?]+) cents", note)
+    return (int(found.group(1)), found.group(2)) if found else (0, "")
 
 
 def accept_mismatched_payment(order_id: int, now: datetime, actor: str, note: str,

@@ -132,6 +132,37 @@ def test_a_manager_refunds_and_cancels_a_mismatched_payment(as_manager, app, sta
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 1
 
 
+@pytest.mark.parametrize("action, form", [("accept-payment", {}),
+                                          ("refund-mismatch", {"reason": "Wrong currency"})])
+def test_a_payment_in_another_currency_is_refused_with_what_to_do(as_manager, app, standin,
+                                                                   band, action, form):
+    # given an order Stripe charged in EUR: nothing captured in USD, its 2 bands still held
+    order = checkout.place_order(cart_with(band, 2), DETAILS, utcnow())
+    session = paid_session(app, order, standin)
+    assert payments.fulfil_session(replace(session, currency="eur"), utcnow()).action == "mismatch"
+    order = fresh(order)
+    assert (order.status, order.captured_cents) == ("payment_mismatch", 0)
+    # when a manager posts either resolution with a valid CSRF token
+    response = post(as_manager, f"/admin/orders/{order.number}/{action}", form,
+                    page=f"/admin/orders/{order.number}")
+    # then it is refused with what to do instead, and nothing changed
+    assert response.status_code == 409
+    message = flashes(response)
+    assert "This payment was made in EUR" in message and "Stripe dashboard" in message
+    order = fresh(order)
+    assert (order.status, order.paid_at, order.captured_cents, order.refunded_cents) == (
+        "payment_mismatch", None, 0, 0)
+    assert stock(band) == (5, 2) and sales(band) == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+    assert audits("order_payment_accepted") == [] and audits("order_cancelled") == []
+    assert audits("order_refunded") == [] and emails(order) == []
+    # and the page explains it instead of offering the two buttons
+    html = as_manager.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert 'data-testid="mismatch-foreign-currency"' in html
+    assert "This payment was made in EUR" in html and "Accept payment</button>" not in html
+    assert "Refund and cancel</button>" not in html
+
+
 def lost_answers(monkeypatch, app, module):
     """The view's Stripe client makes refunds but loses Stripe's answer (a timeout)."""
     monkeypatch.setattr(module, "stripe_client", lambda: RefundsThenTimesOut(client_for(app)))
