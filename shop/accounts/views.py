@@ -1,25 +1,13 @@
 """Staff sign-in, sign-out and password change."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from shop.accounts import service, sessions
 from shop.accounts.forms import LoginForm, PasswordForm
 from shop.extensions import limiter, rate_limit
+from shop.redirects import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
-
-
-def safe_next(target: str | None) -> str:
-    """Only a local path may be a redirect target after sign-in."""
-    if not target:
-        return url_for("admin.dashboard")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("admin.dashboard")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +22,8 @@ def login():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             sessions.sign_in(user)
-            response = redirect(safe_next(request.args.get("next")), code=303)
+            response = redirect(
+                safe_next(request.args.get("next"), url_for("admin.dashboard")), code=303)
             return sessions.remember_device(response, user)
         flash("That email and password don't match an account.", "error")
         return render_template("admin/login.html", form=form), 401

@@ -3,6 +3,7 @@ from flask import (Blueprint, current_app, flash, g, make_response, redirect, re
                    request, url_for)
 
 from shop import clock
+from shop.redirects import safe_next
 from shop.cart import cookie, service
 from shop.forms import first_error
 from shop.cart.forms import AddToCartForm, DestinationForm, RemoveLineForm, UpdateLineForm
@@ -12,8 +13,7 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 
 def _back_to(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default)
 
 
 def _redirect_with_cookie(target: str, cart, count: int | None = None):

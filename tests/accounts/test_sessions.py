@@ -135,3 +135,16 @@ def test_a_device_cookie_does_not_lift_the_per_client_limit(app, client, staff):
     statuses = [attempt(client, staff.email, "wrong", "10.0.1.1") for _ in range(3)]
     # then its own per-client limit still stops it
     assert statuses == [401, 401, 429]
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\r\n/evil.example", "\\/evil.example"])
+def test_sign_in_refuses_a_next_browsers_read_as_another_host(app, client, staff, target):
+    limiter.reset()
+    # given a sign-in link whose `next` hides another host behind control characters
+    token = csrf_token(client, "/admin/login")
+    # when the member of staff signs in through it
+    response = client.post("/admin/login", query_string={"next": target}, data={
+        "email": staff.email, "password": PASSWORD, "csrf_token": token})
+    # then they land on the dashboard, signed in
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

@@ -241,3 +241,31 @@ def test_a_line_changed_by_another_request_meanwhile_is_not_overwritten(client, 
     assert "Your cart changed while adding; please try again." in flashes(response)
     db.session.expire_all()
     assert cart_quantities() == {"BAND": 4}
+
+
+@pytest.mark.parametrize("hostile", [
+    "/\t/evil.example", "//evil.example", "/\\evil.example", "\\/evil.example",
+    "/\r\n/evil.example", "/\n/evil.example", "/\x01/evil.example", "https://evil.example/",
+    "javascript:alert(1)", " //evil.example", "/\u200b/evil.example", "/\x7f/evil.example",
+])
+def test_a_hostile_next_sends_the_shopper_to_the_cart(client, products, hostile):
+    # given a refused add (unknown SKU) posted with a `next` pointing off the site
+    token = csrf_token(client, "/products/loop-bands")
+    response = client.post("/cart/add", data={"sku": "NOPE", "quantity": 1, "next": hostile,
+                                              "csrf_token": token})
+    # then the shopper goes back to the cart, and nothing was added
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/cart"
+    assert cart_quantities() == {}
+
+
+def test_a_local_next_is_kept(client, products):
+    # given a refused add from a product page
+    token = csrf_token(client, "/products/loop-bands")
+    response = client.post("/cart/add", data={"sku": "NOPE", "quantity": 1,
+                                              "next": "/products/loop-bands?size=m",
+                                              "csrf_token": token})
+    # then the shopper goes back to that page
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/products/loop-bands?size=m"
+    assert cart_quantities() == {}
