@@ -11,7 +11,8 @@ outside any transaction:
   marked `failed`;
 - a row left `sending` for EMAIL_STALE_MINUTES (its worker died mid-send) is queued
   again. SMTP gives no way to know whether that send got through, so such a row may,
-  rarely, arrive twice: an email is never lost.
+  rarely, arrive twice: an email is never lost. If that was its last allowed attempt,
+  it is marked `failed` instead (it may or may not have arrived).
 """
 import logging
 from datetime import datetime, timedelta
@@ -81,19 +82,26 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
-def reclaim_stale(now: datetime) -> int:
-    """Queue again the rows left `sending` by a worker that stopped mid-send."""
+def reclaim_stale(now: datetime, max_attempts: int) -> int:
+    """Queue again the rows left `sending` by a worker that stopped mid-send; a row whose
+    attempts are used up is marked `failed` instead (that last send may have arrived)."""
     stale_before = now - timedelta(minutes=_setting("EMAIL_STALE_MINUTES", STALE_MINUTES))
+    stale = (OutgoingEmail.status == "sending",
+             or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < stale_before))
+    given_up = db.session.execute(
+        update(OutgoingEmail).where(*stale, OutgoingEmail.attempts >= max_attempts)
+        .values(status="failed", claimed_at=None,
+                last_error="the worker sending it stopped on its last attempt; given up")).rowcount
     reclaimed = db.session.execute(
-        update(OutgoingEmail)
-        .where(OutgoingEmail.status == "sending",
-               or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < stale_before))
+        update(OutgoingEmail).where(*stale)
         .values(status="queued", next_attempt_at=None, claimed_at=None,
                 last_error="the worker sending it stopped; queued again")).rowcount
     db.session.commit()
+    if given_up:
+        log.error("%s email(s) left sending on their last attempt were marked failed", given_up)
     if reclaimed:
         log.warning("%s email(s) left sending by a stopped worker were queued again", reclaimed)
-    return reclaimed
+    return reclaimed + given_up
 
 
 def _due(now: datetime, limit: int, max_attempts: int) -> list[int]:
@@ -116,7 +124,7 @@ def send_pending(limit: int = 50) -> tuple[int, int]:
     """Send the emails that are due; returns (sent, failed). Safe to run from many workers."""
     now = clock.now()
     max_attempts = _setting("EMAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
-    reclaim_stale(now)
+    reclaim_stale(now, max_attempts)
     sent = failed = 0
     for email_id in _due(now, limit, max_attempts):
         # Claim the row so two workers never send the same email.

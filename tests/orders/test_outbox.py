@@ -153,6 +153,36 @@ def test_an_email_left_sending_by_a_crashed_worker_is_reclaimed_and_sent_once(
     assert [(e.status, e.attempts) for e in outbox()] == [("sent", 2), ("sent", 1)]
 
 
+def test_an_email_left_sending_on_its_last_attempt_is_marked_failed(
+        app, runner, mail_server, monkeypatch):
+    # given two attempts allowed, and a worker that died during an email's second attempt
+    app.config["EMAIL_MAX_ATTEMPTS"] = 2
+    queue_messages("a@example.com")
+    mail_server.down()
+    run_worker_once(app, runner, T0)
+    mail_server.up()
+
+    def killed(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(emails.EmailMessage, "send", killed)
+    app.config["FIXED_NOW"] = T0 + timedelta(minutes=1)
+    with pytest.raises(KeyboardInterrupt):
+        emails.send_pending()
+    db.session.rollback()
+    monkeypatch.undo()
+    assert [(e.status, e.attempts) for e in outbox()] == [("sending", 2)]
+    # when a worker runs once that claim is stale
+    run_worker_once(app, runner, T0 + timedelta(minutes=15))
+    # then the email is marked failed (its attempts are used up), not left queued forever
+    email = outbox()[0]
+    assert (email.status, email.attempts, email.claimed_at) == ("failed", 2, None)
+    assert "stopped" in email.last_error
+    # and it is not sent again
+    run_worker_once(app, runner, T0 + timedelta(days=1))
+    assert mail_server.received() == [] and outbox()[0].status == "failed"
+
+
 def test_the_send_emails_command_sends_once_and_exits(app, runner, mail_server):
     queue_messages("a@example.com")
     result = runner.invoke(args=["send-emails"])
