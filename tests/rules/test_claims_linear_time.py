@@ -23,7 +23,7 @@ from tests.rules.regex_work import count_regex_work
 # and the promise checks, which read the whole text once per kind of promise.
 WHOLE_TEXT_PASSES = {"document._SPECIAL_RE", "document._SENT_END_RE"}
 SENTENCE_BOUND = 1000          # the longest stretch one search may read (MAX_SENTENCE_CHARS)
-UNITS_PER_CHAR = 80            # measured: 3 to 30 on adversarial repeats, ~12 on a catalog
+UNITS_PER_CHAR = 200           # measured: 3 to 130 on adversarial repeats ("cognition, " x N), ~12 on a catalog
 
 PLAIN_TERM_RE = re.compile(r"[a-z][a-z ]*[a-z]")
 LEXICON_WORDS = sorted({term for term in (*conditions.CONDITION_TERMS, *drugs.DRUG_TERMS,
