@@ -42,10 +42,14 @@ def _listing(filters: service.ListingFilters, **scope) -> service.ListingPage:
     listing = service.list_products(filters, current_app.config["PRODUCTS_PER_PAGE"],
                                     with_brands=False, **scope)
     if listing.brands is None:
-        brands = web_cache.remember(("brands", repr(sorted(scope.items()))),
-                                    lambda: service.listing_brands(**scope))
-        listing = replace(listing, brands=brands)
+        listing = replace(listing, brands=_listing_brands(**scope))
     return listing
+
+
+def _listing_brands(**scope) -> list[str]:
+    """The brands in a listing's scope, from the cache while the catalog is unchanged."""
+    return web_cache.remember(("brands", repr(sorted(scope.items()))),
+                              lambda: service.listing_brands(**scope))
 
 
 @bp.get("/")
@@ -109,6 +113,25 @@ def _listing_key(kind: str, *parts, args: dict[str, str]) -> str:
     return web_cache.page_key(kind, *parts, urlencode(sorted(args.items())))
 
 
+def _known_brand(filters: service.ListingFilters, slug: str) -> service.ListingFilters:
+    """The filters with the brand as the category's brand list spells it; a brand not in
+    that list is dropped, so free text can't make a cached page per string. The list is
+    the cached one the page's brand facet reads."""
+    if not filters.brand:
+        return filters
+    current = next((c for c in _categories() if c.slug == slug), None)
+    if current is None:
+        return filters
+    brands = _listing_brands(category_ids=_category_ids(current))
+    wanted = filters.brand.casefold()
+    return replace(filters, brand=next((b for b in brands if b.casefold() == wanted), ""))
+
+
+def _category_ids(current: service.CategoryInfo) -> list[int]:
+    """A category's listing scope: it and its children."""
+    return [current.id] + [c.id for c in _categories() if c.parent_id == current.id]
+
+
 def _page_or_404(listing: service.ListingPage) -> None:
     if listing.page > 1 and not listing.items:
         abort(404, description="That page is past the end of the list.")
@@ -117,8 +140,10 @@ def _page_or_404(listing: service.ListingPage) -> None:
 @bp.get("/categories/<slug>")
 def category(slug):
     # The key names the validated filters only; everything else is read inside render, so
-    # a hit needs no lookup and no query. Bad input is refused (400) and never cached.
+    # a hit needs no lookup and no query. Bad input is refused (400) and never cached; a
+    # brand is matched to the category's cached brand list (an unknown one is dropped).
     _, filters = _parse_listing()
+    filters = _known_brand(filters, slug)
     args = listing_args(filters)
 
     def render(**markers):
@@ -129,7 +154,7 @@ def category(slug):
         form, _ = _parse_listing(MultiDict(args))  # shown as the key names them
         children = [c for c in categories if c.parent_id == current.id]
         parent = next((c for c in categories if c.id == current.parent_id), None)
-        listing = _listing(filters, category_ids=[current.id] + [c.id for c in children])
+        listing = _listing(filters, category_ids=_category_ids(current))
         _page_or_404(listing)
         return render_template(
             "catalog/category.html", category=current, parent=parent, children=children,

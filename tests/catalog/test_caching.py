@@ -314,6 +314,33 @@ def test_one_filter_spelled_several_ways_shares_one_cache_entry(app, client, rac
     assert len(seen["stored"]) == 1
 
 
+def test_a_brand_spelled_several_ways_shares_one_cache_entry(app, client, rack, monkeypatch):
+    # given a rack by Ironforge (the catalog's spelling)
+    with renders_and_stores(app, monkeypatch) as seen:
+        # when visitors filter by that brand spelled differently
+        for spelling in ("Ironforge", "ironforge", "IRONFORGE", "%20ironForge%20"):
+            response = client.get(f"/categories/racks?brand={spelling}")
+            # then each sees the rack
+            assert response.status_code == 200, spelling
+            assert "Alpha Rack" in response.get_data(as_text=True)
+    # and the page was rendered and stored once
+    assert seen["rendered"].count("catalog/category.html") == 1 and len(seen["stored"]) == 1
+
+
+def test_an_unknown_brand_makes_no_cache_entry_of_its_own(app, client, rack, monkeypatch):
+    # given the unfiltered category page
+    with renders_and_stores(app, monkeypatch) as seen:
+        assert client.get("/categories/racks").status_code == 200
+        # when visitors filter by brands the catalog doesn't have
+        for n in range(5):
+            response = client.get(f"/categories/racks?brand=nobrand{n}")
+            # then they are shown the unfiltered page
+            assert response.status_code == 200
+            assert "Alpha Rack" in response.get_data(as_text=True)
+    # and no page beyond the unfiltered one was stored
+    assert len(seen["stored"]) == 1
+
+
 def test_bad_filters_are_refused_and_never_cached(app, client, rack, monkeypatch):
     with renders_and_stores(app, monkeypatch) as seen:
         response = client.get("/categories/racks?min_price=abc&utm=1")
