@@ -41,7 +41,8 @@ def _waiting(what: str) -> FulfilmentError:
 
 
 def _refund_audit(order: Order, actor: str, note: str):
-    """The audit row of a refund, written in the transaction that records Stripe's answer."""
+    """The audit row of a refund, written once, in the transaction that records Stripe's
+    first answer; `before` is read now, before the refund service claims the amount."""
     before = order.refunded_cents
 
     def audit(refund: Refund) -> None:
@@ -150,7 +151,8 @@ class RefundResult:
 def refund(number: str, amount_cents: int, reason: str, request_id: str,
            client: gateway.StripeClient, actor: str) -> RefundResult:
     """Give back part or all of what is left of the payment (managers only). The audit
-    row commits with the refund; the customer's email is queued once it succeeded."""
+    row commits with the refund; the customer's email is queued once it succeeded, here
+    or later (a re-send, the worker, a webhook)."""
     order = get_order(number)
     key = refunds.refund_key(order, f"refund-{request_id}")
     done = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
@@ -162,15 +164,10 @@ def refund(number: str, amount_cents: int, reason: str, request_id: str,
                               f"{number} ({format_cents(order.captured_cents)} captured, "
                               f"{format_cents(order.refunded_cents)} refunded). Nothing was "
                               "refunded.")
-    audit_row = _refund_audit(order, actor, reason)
-
-    def audit(made: Refund) -> None:
-        audit_row(made)
-        if made.status == "succeeded":
-            emails.queue_status_update(order, "refunded")
-
+    # Audited once, when the refund is made (a re-send of a pending one writes no row);
+    # the "refunded" email is queued by the refund service whenever it succeeds.
     made = refunds.refund_order(order.id, amount_cents, reason, client, actor=actor,
-                                idempotency_key=key, audit=audit)
+                                idempotency_key=key, audit=_refund_audit(order, actor, reason))
     return RefundResult(made, repeated=False)
 
 

@@ -17,12 +17,19 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
+from shop.orders import emails
 from shop.orders import service as orders
 from shop.orders.models import Order, Refund
 from shop.payments import gateway
 from shop.rules.money import format_cents
 
 log = logging.getLogger(__name__)
+
+
+# Keys of a refund of part or all of an order (the back office's refund form, or no key
+# given): its success is the customer's "refunded" email. Cancellations, returns and
+# late payments have their own purposes and their own emails.
+ORDER_REFUND = "refund-"
 
 
 class RefundError(Exception):
@@ -76,8 +83,8 @@ def refund_order(order_id: int, amount_cents: int, reason: str, client, actor: s
     key = idempotency_key or f"refund-{uuid.uuid4()}"
     existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
     if existing is not None:
-        if existing.status == "pending":  # a retry: the same key, never a new one
-            return _complete(existing, client, audit, sent_before=True)
+        if existing.status == "pending":  # a retry: the same key, never a new one; its
+            return _complete(existing, client, None, sent_before=True)  # audit row is written
         return existing
     _refuse_while_pending(order_id, client)
     claimed = db.session.execute(
@@ -163,29 +170,35 @@ def _complete(refund: Refund, client, audit, sent_before: bool) -> Refund:
         if gateway.outcome_unknown(error):
             log.warning("refund %s on order %s: outcome unknown (%s); stays pending", key,
                         order.number, error)
-            _note_pending(order, refund, audit, "Stripe's answer was lost; checking again later")
+            _note_pending(order, refund, audit, "Stripe's answer was lost; checking again later",
+                          first=not sent_before)
             return refund
         _fail(refund, str(error))
         return refund
-    return _settle(refund, found, audit)
+    return _settle(refund, found, audit, first=not sent_before)
 
 
-def _settle(refund: Refund, found: gateway.Refund, audit=None) -> Refund:
+def _settle(refund: Refund, found: gateway.Refund, audit=None, first: bool = False) -> Refund:
     """Record what Stripe says about `refund`, once: the conditional UPDATE of its
-    `pending` status decides, however many workers, webhooks and retries race."""
+    `pending` status decides, however many workers, webhooks and retries race. An order
+    refund that succeeded queues the customer's "refunded" email in that transaction,
+    whichever path settled it. `first`: this is the call that sent the refund."""
     order = db.session.get(Order, refund.order_id)
     if found.status in ("failed", "canceled"):
         return _fail(refund, f"Stripe reports the refund {found.status}", found.id)
     if found.status != "succeeded":  # Stripe's own pending / requires_action
         db.session.execute(update(Refund).where(Refund.id == refund.id, Refund.status == "pending")
                            .values(stripe_refund_id=found.id))
-        _note_pending(order, refund, audit, f"Stripe reports it {found.status or 'pending'}")
+        _note_pending(order, refund, audit, f"Stripe reports it {found.status or 'pending'}",
+                      first=first)
         return refund
     done = db.session.execute(
         update(Refund).where(Refund.id == refund.id, Refund.status == "pending")
         .values(status="succeeded", stripe_refund_id=found.id)).rowcount
     if done:
         _record_refund_status(order, actor=refund.actor, note=refund.reason)
+        if refund.idempotency_key.startswith(ORDER_REFUND):
+            emails.queue_status_update(order, "refunded")
         if audit is not None:
             audit(refund)
     db.session.commit()
@@ -193,9 +206,12 @@ def _settle(refund: Refund, found: gateway.Refund, audit=None) -> Refund:
     return refund
 
 
-def _note_pending(order: Order, refund: Refund, audit, why: str) -> None:
-    orders.record_status(order, order.status, actor=refund.actor,
-                         note=f"Refund of {format_cents(refund.amount_cents)} pending: {why}")
+def _note_pending(order: Order, refund: Refund, audit, why: str, first: bool) -> None:
+    """A refund still waiting for Stripe: the customer's timeline says so once, when it
+    first becomes pending, not on every retry or worker round."""
+    if first:
+        orders.record_status(order, order.status, actor=refund.actor,
+                             note=f"Refund of {format_cents(refund.amount_cents)} pending: {why}")
     if audit is not None:
         audit(refund)
     db.session.commit()

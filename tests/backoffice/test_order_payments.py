@@ -1,6 +1,7 @@
 """Money on an order in the back office: resolving a payment mismatch, and refunds whose
 answer from Stripe is still pending (order refunds, cancellations, return refunds)."""
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -193,6 +194,43 @@ def test_a_pending_order_refund_says_so_and_emails_nobody_yet(monkeypatch, as_ma
     assert db.session.scalars(select(Refund.status)).all() == ["succeeded"]
     assert fresh(order).refunded_cents == 1_050
     assert len(emails(order, "order_refunded")) == 1
+
+
+def test_a_refund_the_worker_settles_emails_once_and_re_sends_audit_nothing(monkeypatch,
+                                                                           as_manager, app,
+                                                                           standin, band):
+    from shop.backoffice import order_views
+    from shop.payments import refunds
+    from tests.backoffice.test_fulfilment import paid_order
+    from tests.checkout.test_refund_outcomes import NeverReached
+    order = paid_order(app, standin, band, 2)
+    # given a manager's $10.50 refund that never reached Stripe, and 3 re-sends of the
+    # same form while Stripe stays unreachable
+    monkeypatch.setattr(order_views, "stripe_client", lambda: NeverReached(client_for(app)))
+    form = {"amount": "10.50", "reason": "Scuffed box", "request_id": "f" * 32}
+    for _ in range(4):
+        response = post(as_manager, f"/admin/orders/{order.number}/refund", form)
+        assert response.status_code == 303
+        assert "waiting for its answer" in flashes(as_manager.get(response.location))
+    # then one audit row, its `before` read before the amount was claimed; one pending
+    # note on the customer's timeline; no email yet
+    [entry] = audits("order_refunded")
+    assert (entry.before, entry.after) == (
+        {"refunded_cents": 0}, {"refunded_cents": 1_050, "amount_cents": 1_050, "pending": True})
+    assert [note for _, _, note in history(fresh(order)) if "pending" in note] == [
+        "Refund of $10.50 pending: Stripe's answer was lost; checking again later"]
+    assert emails(order, "order_refunded") == []
+    # when the worker settles it with Stripe reachable again
+    monkeypatch.undo()
+    assert refunds.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=5)) == 1
+    # then the customer's "refunded" email is queued, once
+    assert db.session.scalars(select(Refund.status)).all() == ["succeeded"]
+    assert fresh(order).refunded_cents == 1_050
+    assert len(emails(order, "order_refunded")) == 1
+    # and the manager sending the form again is told it was made: no new email, no new row
+    again = post(as_manager, f"/admin/orders/{order.number}/refund", form)
+    assert "That refund was already made" in flashes(as_manager.get(again.location))
+    assert len(emails(order, "order_refunded")) == 1 and len(audits("order_refunded")) == 1
 
 
 def test_a_pending_cancellation_refund_leaves_the_order_and_its_stock(monkeypatch, as_manager,

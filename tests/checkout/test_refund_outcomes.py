@@ -10,7 +10,7 @@ from shop.accounts.models import AuditEntry
 from shop.checkout import service as checkout
 from shop.database import utcnow
 from shop.extensions import db
-from shop.orders.models import Order, Refund
+from shop.orders.models import Order, OrderStatusChange, OutgoingEmail, Refund
 from shop.payments import gateway, service as payments
 from shop.payments import refunds as refund_service
 from tests.checkout.conftest import stripe_get
@@ -136,6 +136,46 @@ def test_the_worker_reconciles_pending_refunds_from_stripe(app, standin, band):
     assert refund_service.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=9)) == 0
 
 
+def test_a_pending_refund_is_noted_on_the_timeline_once(app, standin, band):
+    # given a refund that never reached Stripe
+    order = paid_order(app, standin, band)
+    key = f"refund-click-1-{order.number}"
+    unreachable = NeverReached(client_for(app))
+    refund_service.refund_order(order.id, 1_000, "Scratched", unreachable, actor="mia",
+                                idempotency_key=key)
+    # when it is sent again 3 times and the worker runs 3 rounds, Stripe still unreachable
+    for minutes in (5, 10, 15):
+        again = refund_service.refund_order(order.id, 1_000, "Scratched", unreachable,
+                                            actor="mia", idempotency_key=key)
+        assert again.status == "pending"
+        assert refund_service.reconcile_pending_refunds(
+            unreachable, utcnow() + timedelta(minutes=minutes)) == 0
+    # then the customer's timeline says it is pending once
+    notes = db.session.scalars(select(OrderStatusChange.note).where(
+        OrderStatusChange.order_id == order.id)).all()
+    assert [note for note in notes if "pending" in note] == [
+        "Refund of $10.00 pending: Stripe's answer was lost; checking again later"]
+    assert db.session.scalar(select(Refund)).status == "pending"
+
+
+def test_the_worker_settling_an_order_refund_queues_the_refunded_email_once(app, standin, band):
+    # given an order refund whose answer was lost after Stripe made it
+    order = paid_order(app, standin, band)
+    refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
+                                actor="mia", idempotency_key=f"refund-click-1-{order.number}")
+    assert refunded_emails(order) == 0
+    # when the worker settles it, twice over
+    assert refund_service.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=5)) == 1
+    assert refund_service.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=9)) == 0
+    # then the customer's "refunded" email is queued exactly once
+    assert refunded_emails(order) == 1
+
+
+def refunded_emails(order) -> int:
+    return db.session.scalar(select(func.count()).select_from(OutgoingEmail).where(
+        OutgoingEmail.order_id == order.id, OutgoingEmail.kind == "order_refunded"))
+
+
 def test_a_refund_updated_webhook_settles_the_pending_refund(app, client, standin, band):
     order = paid_order(app, standin, band)
     refund_service.refund_order(order.id, 1_000, "Scratched", RefundsThenTimesOut(client_for(app)),
@@ -153,6 +193,8 @@ def test_a_refund_updated_webhook_settles_the_pending_refund(app, client, standi
     refund = db.session.scalar(select(Refund))
     assert (refund.status, refund.stripe_refund_id) == ("succeeded", made["id"])
     assert db.session.get(Order, order.id).refunded_cents == 1_000
+    # and the customer's "refunded" email is queued with it
+    assert refunded_emails(order) == 1
 
 
 def test_a_refund_stripe_clearly_declines_is_failed_and_its_claim_given_back(app, standin, band):
