@@ -202,6 +202,8 @@ def cancel_checkout(number):
 @csrf.exempt
 def stripe_webhook():
     """Stripe's events: verified on the raw body, each handled once."""
+    if not current_app.config.get("STRIPE_SECRET_KEY"):
+        return {"error": "payments are not set up here: STRIPE_SECRET_KEY is not set"}, 503
     try:
         event = stripe_client().parse_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
     except gateway.InvalidWebhook:
