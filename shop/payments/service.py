@@ -111,14 +111,14 @@ def _mismatch(order: Order, session: gateway.CheckoutSession) -> Outcome:
 def foreign_charge(order: Order) -> tuple[int, str] | None:
     """For a `payment_mismatch` order Stripe charged in another currency (nothing captured
     in ours): (amount in that currency's minor units, currency), read from the note that
-    `_mismatch` wrote; (0, "") when the note is gone; None when nothing is foreign."""
+    `_mismatch` wrote; None when nothing is foreign (no such note: nothing was captured)."""
     if order.status != "payment_mismatch" or order.captured_cents > 0:
         return None
     note = db.session.scalar(select(OrderStatusChange.note).where(
         OrderStatusChange.order_id == order.id, OrderStatusChange.status == "payment_mismatch")
         .order_by(OrderStatusChange.id.desc()).limit(1)) or ""
     found = re.match(r"Stripe charged (\d+) ([A-Z?]+) cents", note)
-    return (int(found.group(1)), found.group(2)) if found else (0, "")
+    return (int(found.group(1)), found.group(2)) if found else None
 
 
 def accept_mismatched_payment(order_id: int, now: datetime, actor: str, note: str,
