@@ -124,8 +124,10 @@ def buy(shop: Shop, address: str, slug: str, sku: str, email: str, standin: str)
     if r.status_code != 303:
         return seen
     session_id = r.headers["Location"].rsplit("/", 1)[-1]
+    # The stand-in's payment page posts to itself, so the browser names its own origin.
     shop.client().post(f"{standin}/_standin/sessions/{session_id}/pay",
-                       data={"card": "4242424242424242"}, timeout=30, allow_redirects=False)
+                       data={"card": "4242424242424242"}, timeout=30, allow_redirects=False,
+                       headers={"Referer": f"{standin}/_standin/sessions/{session_id}"})
     seen["success"] = call("GET", f"/checkout/success?session_id={session_id}").status_code
     return seen
 
