@@ -3,7 +3,7 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Form, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from shop.backoffice import carriers
@@ -119,6 +119,17 @@ class CancelForm(FlaskForm):
     reason = StringField("Why cancel", filters=[strip], validators=[
         DataRequired(message="Why cancel is required (the customer sees it)."),
         Length(max=300, message="Why cancel: at most 300 characters."), NO_NUL])
+
+
+class RefundedAtStripeForm(FlaskForm):
+    """Cancel an order whose payment in another currency was refunded in Stripe's dashboard."""
+    refunded_at_stripe = BooleanField("I refunded this payment in the Stripe dashboard",
+                                      validators=[DataRequired(
+                                          message="Tick \"I refunded this payment in the Stripe "
+                                                  "dashboard\" once you have refunded it there.")])
+    note = StringField("Note (the customer sees it)", filters=[strip], validators=[
+        DataRequired(message="Note is required (the customer sees it)."),
+        Length(max=300, message="Note: at most 300 characters."), NO_NUL])
 
 
 class RefundForm(FlaskForm):

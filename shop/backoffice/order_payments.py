@@ -106,11 +106,13 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
     return order
 
 
-def _record_cancelled(order: Order, actor: str, reason: str, before: dict) -> None:
+def _record_cancelled(order: Order, actor: str, reason: str, before: dict,
+                      **after) -> None:
     """History, audit row and the customer's email of a cancellation; commits."""
     orders.record_status(order, "cancelled", actor=actor, note=reason)
     accounts.record(actor, "order_cancelled", "order", order.number, before=before,
-                    after={"status": "cancelled", "refunded_cents": order.refunded_cents},
+                    after={"status": "cancelled", "refunded_cents": order.refunded_cents,
+                           **after},
                     note=reason)
     emails.queue_status_update(order, "cancelled")
     db.session.commit()
@@ -233,6 +235,32 @@ def refund_mismatched_payment(number: str, reason: str, client: gateway.StripeCl
         orders.release_lines(order)
     db.session.refresh(order)
     _record_cancelled(order, actor, reason, before)
+    if still_held:
+        versions.stock_moved(orders.held_units(order))
+    return order
+
+
+def cancel_refunded_at_stripe(number: str, note: str, actor: str) -> Order:
+    """A payment Stripe took in another currency, which a manager says they refunded in
+    the Stripe dashboard: cancel the order and release the stock it held, in one
+    transaction. Any other order is refused (FulfilmentError) and nothing changes."""
+    order = get_order(number)
+    foreign = payments.foreign_charge(order)  # None unless payment_mismatch in another currency
+    if foreign is None:
+        raise FulfilmentError(f"Order {number} is {label(order.status)}, not a payment Stripe "
+                              "took in another currency; only such an order is cancelled as "
+                              "refunded in the Stripe dashboard. Nothing was changed.")
+    amount, currency = foreign
+    before = {"status": MISMATCH, "refunded_cents": order.refunded_cents}
+    still_held = not order.reservation_released
+    if not orders.transition(order.id, (MISMATCH,), "cancelled", reservation_released=True):
+        db.session.rollback()
+        raise FulfilmentError(f"Order {number} was resolved meanwhile. Nothing was changed.")
+    if still_held:
+        orders.release_lines(order)
+    db.session.refresh(order)
+    _record_cancelled(order, actor, note, before,
+                      refunded_at_stripe={"amount": amount, "currency": currency})
     if still_held:
         versions.stock_moved(orders.held_units(order))
     return order

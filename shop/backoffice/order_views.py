@@ -8,7 +8,7 @@ from shop import clock
 from shop.backoffice import actor, bp, manager_required
 from shop.backoffice import fulfilment, order_payments
 from shop.backoffice.order_forms import (ActionForm, CancelForm, NoteForm, OrderFilterForm,
-                                         RefundForm, ShipForm)
+                                         RefundedAtStripeForm, RefundForm, ShipForm)
 from shop.forms import first_error
 from shop.payments.client import stripe_client
 from shop.payments.refunds import RefundError
@@ -52,7 +52,8 @@ def _order_page(number: str, status: int = 200, **forms):
         abort(404)
     for name, form_class in (("ship_form", ShipForm), ("note_form", NoteForm),
                              ("cancel_form", CancelForm), ("action_form", ActionForm),
-                             ("mismatch_form", CancelForm)):
+                             ("mismatch_form", CancelForm),
+                             ("stripe_refunded_form", RefundedAtStripeForm)):
         forms.setdefault(name, form_class(formdata=None))
     forms.setdefault("refund_form", RefundForm(formdata=None, request_id=uuid.uuid4().hex))
     return render_template("admin/orders/detail.html", detail=detail, order=detail.order,
@@ -212,3 +213,21 @@ def order_refund_mismatch(number):
         return _refused(number, error, mismatch_form=form)
     return _moved(number, f"Refunded {format_cents(order.refunded_cents)} and cancelled; the "
                           "stock it held is released.")
+
+
+@bp.post("/orders/<number>/cancel-refunded-at-stripe")
+@manager_required
+def order_cancel_refunded_at_stripe(number):
+    """A payment Stripe took in another currency, refunded in the Stripe dashboard: cancel."""
+    form = RefundedAtStripeForm()
+    if not form.validate():
+        flash(first_error(form), "error")
+        return _order_page(number, 400, stripe_refunded_form=form)
+    try:
+        order_payments.cancel_refunded_at_stripe(number, form.note.data, actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except fulfilment.FulfilmentError as error:
+        return _refused(number, error, stripe_refunded_form=form)
+    return _moved(number, "Order cancelled as refunded in the Stripe dashboard; the stock it "
+                          "held is released and the customer's email queued.")

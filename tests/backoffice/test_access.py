@@ -46,6 +46,7 @@ ACCESS = {
     "admin.order_refund": MANAGER,
     "admin.order_accept_payment": MANAGER,  # a payment Stripe took for another amount
     "admin.order_refund_mismatch": MANAGER,
+    "admin.order_cancel_refunded_at_stripe": MANAGER,  # refunded in the Stripe dashboard
     "admin.returns": STAFF,
     "admin.return_detail": STAFF,
     "admin.return_approve": STAFF,
@@ -94,6 +95,8 @@ FORMS = {
     "admin.order_cancel": {"reason": "Customer asked by phone"},
     "admin.order_refund": {"amount": "5", "reason": "Scuffed box", "request_id": "a" * 32},
     "admin.order_refund_mismatch": {"reason": "Stripe took the wrong amount"},
+    "admin.order_cancel_refunded_at_stripe": {"refunded_at_stripe": "y",
+                                              "note": "Refunded in the Stripe dashboard"},
     "admin.claim_approve": {"claim_remedy": "replacement", "goodwill": "y"},
     "admin.staff": {"email": "new.hire@example.com", "name": "New Hire", "role": "manager",
                     "password": "a long enough password"},

@@ -164,6 +164,106 @@ def test_a_payment_in_another_currency_is_refused_with_what_to_do(as_manager, ap
     assert "Refund and cancel</button>" not in html
 
 
+def foreign_order(app, standin, variant) -> Order:
+    """An order Stripe charged in EUR: nothing captured in USD, its 2 units still held."""
+    order = checkout.place_order(cart_with(variant, 2), DETAILS, utcnow())
+    session = paid_session(app, order, standin)
+    assert payments.fulfil_session(replace(session, currency="eur"), utcnow()).action == "mismatch"
+    order = fresh(order)
+    assert (order.status, order.captured_cents) == ("payment_mismatch", 0)
+    return order
+
+
+REFUNDED_AT_STRIPE = {"refunded_at_stripe": "y", "note": "Refunded in EUR at Stripe"}
+
+
+def cancel_refunded(client, order, form):
+    return post(client, f"/admin/orders/{order.number}/cancel-refunded-at-stripe", form,
+                page=f"/admin/orders/{order.number}")
+
+
+def assert_nothing_changed(order, band):
+    order = fresh(order)
+    assert (order.status, order.reservation_released, order.refunded_cents) == (
+        "payment_mismatch", False, 0)
+    assert stock(band) == (5, 2)
+    assert audits("order_cancelled") == [] and emails(order) == []
+
+
+def test_staff_cannot_cancel_a_payment_refunded_at_stripe(as_staff, app, standin, band):
+    # given an order Stripe charged in EUR, its 2 bands still held
+    order = foreign_order(app, standin, band)
+    # when a member of staff posts the cancellation, ticked, with a valid CSRF token
+    response = cancel_refunded(as_staff, order, REFUNDED_AT_STRIPE)
+    # then it is refused and nothing moved
+    assert response.status_code == 403
+    assert_nothing_changed(order, band)
+    # and the page shows them no such form
+    html = as_staff.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert "cancel-refunded-at-stripe" not in html
+
+
+@pytest.mark.parametrize("form", [{"note": "Refunded"}, {"refunded_at_stripe": "y"}])
+def test_cancelling_as_refunded_at_stripe_needs_the_confirmation_and_a_note(as_manager, app,
+                                                                            standin, band, form):
+    # given an order Stripe charged in EUR
+    order = foreign_order(app, standin, band)
+    # when a manager posts without the confirmation ticked, or without a note
+    response = cancel_refunded(as_manager, order, form)
+    # then it is refused with what is missing, and nothing moved
+    assert response.status_code == 400
+    message = flashes(response)
+    assert ("I refunded this payment in the Stripe dashboard" in message
+            if "note" in form else "Note is required" in message)
+    assert_nothing_changed(order, band)
+
+
+def test_a_manager_cancels_a_payment_refunded_at_stripe(as_manager, app, standin, band):
+    # given an order Stripe charged in EUR, its 2 bands still held, and the page offers it
+    order = foreign_order(app, standin, band)
+    html = as_manager.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert f"/admin/orders/{order.number}/cancel-refunded-at-stripe" in html
+    assert "I refunded this payment in the Stripe dashboard" in html
+    # when a manager confirms they refunded it in the Stripe dashboard
+    response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
+    # then the order is cancelled and its held stock released, nothing refunded from here
+    assert response.status_code == 303, flashes(response)
+    order = fresh(order)
+    assert (order.status, order.reservation_released) == ("cancelled", True)
+    assert stock(band) == (5, 0) and sales(band) == 0
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+    # and the history, the audit row and the customer's email are there, once
+    assert history(order)[-1] == ("cancelled", "mia.manager@example.com",
+                                  "Refunded in EUR at Stripe")
+    [entry] = audits("order_cancelled")
+    assert entry.before == {"status": "payment_mismatch", "refunded_cents": 0}
+    assert entry.after["status"] == "cancelled"
+    assert entry.after["refunded_at_stripe"]["currency"] == "EUR"
+    assert len(emails(order, "order_cancelled")) == 1
+    # and sending it again is refused, changing nothing
+    again = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
+    assert again.status_code == 409
+    assert stock(band) == (5, 0) and len(audits("order_cancelled")) == 1
+    assert len(emails(order, "order_cancelled")) == 1
+
+
+def test_a_mismatch_in_our_currency_is_not_cancelled_as_refunded_at_stripe(as_manager, app,
+                                                                           standin, band):
+    # given an order Stripe charged $5 short, in USD: the shop refunds that one itself
+    order = mismatched_order(app, standin, band)
+    captured = order.captured_cents
+    # when a manager posts the Stripe-dashboard cancellation, ticked
+    response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
+    # then it is refused and nothing moved
+    assert response.status_code == 409
+    assert "not a payment Stripe took in another currency" in flashes(response)
+    order = fresh(order)
+    assert (order.status, order.captured_cents, order.refunded_cents) == (
+        "payment_mismatch", captured, 0)
+    assert stock(band) == (5, 2)
+    assert audits("order_cancelled") == [] and emails(order) == []
+
+
 def lost_answers(monkeypatch, app, module):
     """The view's Stripe client makes refunds but loses Stripe's answer (a timeout)."""
     monkeypatch.setattr(module, "stripe_client", lambda: RefundsThenTimesOut(client_for(app)))
