@@ -43,6 +43,7 @@ ADMIN_NAV = (
     ("admin.returns", "Returns"),
     ("admin.claims", "Claims"),
     ("admin.messages", "Messages"),
+    ("admin.search_synonyms", "Search synonyms"),
 )
 
 

@@ -313,6 +313,7 @@ def test_every_menu_link_opens_for_whoever_sees_it(request, client, who):
     assert links
     for link in links:
         assert client.get(link).status_code == 200, (who, link)
+    assert "/admin/search-synonyms" in links  # staff keep the search synonyms
     manager_pages = {"/admin/products", "/admin/categories", "/admin/staff", "/admin/audit"}
     assert (manager_pages <= set(links)) is (who == "manager_user")
     assert not (manager_pages & set(links)) or who == "manager_user"
