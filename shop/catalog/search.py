@@ -40,14 +40,6 @@ between into through during before after above below to from up down in out on o
 under again further then once here there when where why how all any both each few more
 most other some such no nor not only own same so than too very s t can will just don
 should now""".split())
-DEFAULT_SYNONYMS = (
-    ("rowing machine", "rower"),
-    ("stationary bike", "bike"),
-    ("exercise bike", "bike"),
-    ("cable machine", "functional trainer, lat pulldown"),
-    ("kettle bell", "kettlebell"),
-    ("dumbell", "dumbbell"),
-)
 
 _WORD = re.compile(r"[^\W_]+")
 
