@@ -196,9 +196,9 @@ def foreign_payment(order: Order) -> str | None:
         return None
     amount, currency = foreign
     made_in = f"{currency} ({amount} {currency} cents)" if currency else "another currency"
-    return (f"This payment was made in {made_in}; refund it in the Stripe dashboard — the "
-            "refund is recorded here from Stripe's webhook — then cancel the order. Nothing "
-            "was changed.")
+    return (f"This payment was made in {made_in}; refund it in the Stripe dashboard, then "
+            "confirm that here to cancel the order. The shop does not see refunds in another "
+            "currency, so check it in Stripe first. Nothing was changed.")
 
 
 def accept_mismatched_payment(number: str, actor: str) -> Order:

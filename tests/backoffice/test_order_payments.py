@@ -150,6 +150,7 @@ def test_a_payment_in_another_currency_is_refused_with_what_to_do(as_manager, ap
     assert response.status_code == 409
     message = flashes(response)
     assert "This payment was made in EUR" in message and "Stripe dashboard" in message
+    assert "recorded here" not in message  # the shop cannot see a refund in another currency
     order = fresh(order)
     assert (order.status, order.paid_at, order.captured_cents, order.refunded_cents) == (
         "payment_mismatch", None, 0, 0)
