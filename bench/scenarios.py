@@ -3,8 +3,11 @@
 `write_path_files` writes one path a line for the wrk Lua scripts; `pick_paths`
 draws the same kind of paths for the in-process measurements.
 """
+import os
 import random
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -23,6 +26,7 @@ class Scenarios:
     products: list[str]                # slugs
     words: list[str]                   # search vocabulary
     cart_skus: list[str]               # SKUs with plenty of stock, for add-to-cart and checkout
+    queries: list[str]                 # what shoppers type, the most asked first
 
 
 def load_scenarios() -> Scenarios:
@@ -44,7 +48,12 @@ def load_scenarios() -> Scenarios:
         select(Variant.sku).join(Product).where(Product.status == "published",
                                                 Variant.on_hand - Variant.reserved >= 1000)
         .order_by(Variant.id).limit(4000)).all()
-    return Scenarios(listed, list(products), words, list(skus))
+    brands = db.session.scalars(select(Product.brand).distinct()).all()
+    shelves = db.session.scalars(select(Category.name).order_by(Category.position)).all()
+    queries = shopper_queries(db.session.scalars(
+        select(Product.name).where(Product.status == "published").order_by(Product.id)).all(),
+        brands, shelves)
+    return Scenarios(listed, list(products), words, list(skus), queries)
 
 
 def category_path(slug: str, pages: int, rng: random.Random) -> str:
@@ -52,9 +61,48 @@ def category_path(slug: str, pages: int, rng: random.Random) -> str:
     return f"/categories/{slug}" + (f"?page={page}" if page > 1 else "")
 
 
-def search_path(words: list[str], rng: random.Random) -> str:
-    chosen = rng.sample(words, rng.choice(SEARCH_WORDS_PER_QUERY))
+def shopper_queries(names: list[str], brands: list[str], shelves: list[str]) -> list[str]:
+    """Queries in a shopper's words, the most asked first: the kinds of product the names
+    give ("rack", "power rack"), a kind by brand ("ironforge rack") or by adjective
+    ("folding bench"), each ranked by how many products it names; the shelves' names
+    after the twenty commonest; and "set", a word of most descriptions ("sets up in
+    minutes"), the costliest to rank, tenth."""
+    counts = Counter()
+    longest_first = sorted(brands, key=len, reverse=True)
+    for name in names:
+        brand = next((b for b in longest_first if name.startswith(b + " ")), "")
+        kind = [w for w in name[len(brand):].lower().replace("-", " ").split() if w.isalpha()]
+        if len(kind) < 2:
+            continue
+        counts.update([kind[-1], " ".join(kind[-2:]), f"{kind[0]} {kind[-1]}"])
+        if brand:
+            counts[f"{brand.split()[0].lower()} {kind[-1]}"] += 1
+    ranked = [query for query, _ in sorted(counts.items(), key=lambda qc: (-qc[1], qc[0]))]
+    shelf_queries = [" ".join(shelf.lower().replace("&", " ").split()) for shelf in shelves]
+    ranked = [q for q in ranked[:20] if q not in shelf_queries] + shelf_queries + \
+        [q for q in ranked[20:] if q not in shelf_queries]
+    ranked.remove("set") if "set" in ranked else None
+    return ranked[:9] + ["set"] + ranked[9:]
+
+
+def search_path(s: "Scenarios", rng: random.Random) -> str:
+    """A search: a shopper's query drawn with Zipf's law (s = 1.0: the query of rank r is
+    asked 1/r as often as the first); with BENCH_SEARCH_DRAW=uniform, one or two catalog
+    words drawn uniformly instead (mostly distinct queries: the cold path)."""
+    if os.environ.get("BENCH_SEARCH_DRAW") == "uniform":
+        chosen = rng.sample(s.words, rng.choice(SEARCH_WORDS_PER_QUERY))
+    else:
+        chosen = rng.choices(s.queries, cum_weights=_zipf_cumulative(len(s.queries)))
     return "/search?q=" + quote_plus(" ".join(chosen))
+
+
+@lru_cache
+def _zipf_cumulative(n: int) -> list[float]:
+    total, cumulative = 0.0, []
+    for rank in range(1, n + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return cumulative
 
 
 def pick_paths(s: Scenarios, page: str, rng: random.Random, n: int) -> list[str]:
@@ -63,7 +111,7 @@ def pick_paths(s: Scenarios, page: str, rng: random.Random, n: int) -> list[str]
     if page == "category":
         return [category_path(*rng.choice(s.categories), rng) for _ in range(n)]
     if page == "search":
-        return [search_path(s.words, rng) for _ in range(n)]
+        return [search_path(s, rng) for _ in range(n)]
     if page == "product":
         return [f"/products/{rng.choice(s.products)}" for _ in range(n)]
     raise ValueError(page)
