@@ -54,6 +54,15 @@ class Config:
     # Host names requests may carry (others get 400); None accepts any.
     TRUSTED_HOSTS = _list_from_env("TRUSTED_HOSTS")
     SHOP_CONTACT_EMAIL = os.environ.get("SHOP_CONTACT_EMAIL", "help@example.com")
+    # Shown in the footer and on the contact page (empty: not shown).
+    SHOP_CONTACT_PHONE = os.environ.get("SHOP_CONTACT_PHONE", "+1 555 010 0199")
+    SHOP_CONTACT_ADDRESS = os.environ.get(
+        "SHOP_CONTACT_ADDRESS", "Iron & Oak Fitness Supply, 100 Warehouse Way, Albany, NY 12207, USA")
+    # Where customers send returns (approval emails); one line, commas between its parts.
+    SHOP_RETURN_ADDRESS = os.environ.get(
+        "SHOP_RETURN_ADDRESS", "Iron & Oak Returns, 100 Warehouse Way, Dock 3, Albany, NY 12207, USA")
+    # The sender a discreet parcel's label and packing slip show instead of the shop's name.
+    SHOP_DISCREET_SENDER = os.environ.get("SHOP_DISCREET_SENDER", "GF Supply")
     PRODUCTS_PER_PAGE = 24
     LOW_STOCK_LABEL_AT = 5
     WTF_CSRF_TIME_LIMIT = None

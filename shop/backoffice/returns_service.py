@@ -121,6 +121,7 @@ def _queue_return_email(kind: str, subject: str, return_id: int, **context) -> N
     emails.queue(kind, f"return-{return_id}", order.email, subject, f"{kind}.txt", order,
                  request=return_request, line=line,
                  reason_label=reason_label(return_request.reason),
+                 rma=aftercare.rma_number(return_id),
                  track_url=emails.tracking_link(order), **context)
 
 

@@ -14,6 +14,11 @@ class AftercareRefused(Exception):
     """The rules say no; the message says why."""
 
 
+def rma_number(return_id: int) -> str:
+    """The return's RMA number, written on the parcel so the warehouse knows what came back."""
+    return f"RMA-{return_id:06d}"
+
+
 def _no_units_left(line: OrderLine) -> str:
     """Why no more units of `line` can be asked back or claimed for (one remedy per unit)."""
     left = max(line.units_open, 0)

@@ -59,6 +59,11 @@ def order_page(number):
 
 def _render_order(order: Order, status: int = 200):
     context = order_page_context(order, clock.now(), current_app.config["SHOP_TIMEZONE"])
+    # the same customer's linked orders (a replacement and what it replaces) open from here
+    for number in [context["replacement_for"], *context["replacements"]]:
+        if number and not _may_see(number):
+            _remember(number)
+            _remember(order.number)  # stays the most recent one
     return_form, claim_form = ReturnForm(), ClaimForm()
     return_form.line_id.choices = context["return_choices"]
     claim_form.line_id.choices = context["claim_choices"]

@@ -42,7 +42,8 @@ def test_order_page_shows_unit_price_and_line_total(client):
     page = client.get(f"/track/{order.number}").get_data(as_text=True)
     # then the unit price and the line total each sit under their own heading
     assert '<th scope="col">Unit price</th><th scope="col">Total</th>' in page
-    assert "<td>2</td>\n    <td>$24.89</td>\n    <td>$49.78</td>" in page
+    assert ('<td data-label="Qty">2</td>\n    <td data-label="Unit price">$24.89</td>\n'
+            '    <td data-label="Total">$49.78</td>') in page
 
 def test_wrong_email_reveals_nothing(client, delivered):
     response = look_up(client, delivered.number, "someone@else.com")
