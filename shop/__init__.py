@@ -17,6 +17,7 @@ from shop.config import (BASE_DIR, base_url_settings, check_production_settings,
 from shop.database import tune_connections
 from shop.accounts.sessions import load_staff
 from shop.accounts.views import bp as accounts_bp
+from shop.accounts.customers.order_views import bp as customer_bp
 from shop.backoffice.views import bp as admin_bp
 from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
 from shop.health import bp as health_bp
@@ -86,7 +87,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, pages_bp, accounts_bp,
-                      admin_bp, health_bp):
+                      admin_bp, health_bp, customer_bp):
         app.register_blueprint(blueprint)
 
 

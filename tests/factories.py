@@ -82,3 +82,18 @@ def make_order(lines=None, status="paid", email="sam@example.com", delivered_at=
     db.session.add(OrderStatusChange(order_id=order.id, status=status))
     db.session.commit()
     return order
+
+
+def make_customer(email="kim@example.com", password="correct horse battery staple",
+                  verified=True, name="Kim Lifter"):
+    """A customer account (verified unless told), bypassing the sign-up emails."""
+    from werkzeug.security import generate_password_hash
+
+    from shop.accounts.customers.models import Customer
+    from shop.database import utcnow
+
+    customer = Customer(email=email, name=name, password_hash=generate_password_hash(password),
+                        email_verified_at=utcnow() if verified else None)
+    db.session.add(customer)
+    db.session.commit()
+    return customer

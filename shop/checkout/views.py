@@ -3,6 +3,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    session, url_for)
 
 from shop import clock
+from shop.accounts.customers import service as customers
+from shop.accounts.customers.sessions import current_customer
 from shop.cart import cookie, service as cart_service
 from shop.checkout import service
 from shop.checkout.forms import CheckoutForm
@@ -18,7 +20,7 @@ def _summary_for(form: CheckoutForm, cart, lines):
     country = form.country.data or cart.country
     region = (form.region.data or cart.region or "").upper()
     return cart_service.summarise(lines, cart_service.estimate_destination(country, region),
-                                  clock.now())
+                                  clock.now(), discount_code=cart.discount_code)
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -35,7 +37,7 @@ def checkout():
     if not lines:
         flash("Your cart is empty.", "error")
         return redirect(url_for("cart.view"))
-    form = CheckoutForm(country=cart.country, region=cart.region)
+    form = _checkout_form(cart)
     summary = _summary_for(form, cart, lines)
     form.shipping_method.choices = [(o.option.method, o.option.label) for o in summary.options]
     status = 200
@@ -56,6 +58,27 @@ def checkout():
                            shipping=chosen.option if chosen else None,
                            financing=(total or 0) >= current_app.config["FINANCING_MIN_CENTS"]), \
         status
+
+
+ADDRESS_FIELDS = ("name", "phone", "address1", "address2", "city", "region", "postal_code",
+                  "country")
+
+
+def _checkout_form(cart) -> CheckoutForm:
+    """The form, started for a signed-in customer from their saved address (the default,
+    or `?address=<id>` of theirs) and their account's email, which their order uses."""
+    customer = current_customer()
+    if customer is None:
+        return CheckoutForm(country=cart.country, region=cart.region)
+    wanted = request.args.get("address", type=int)
+    address = customers.address_for_checkout(
+        customer.id, wanted if wanted and 0 < wanted < 2**31 else None)
+    saved = {name: getattr(address, name) for name in ADDRESS_FIELDS} if address else {}
+    form = CheckoutForm(**{"country": cart.country, "region": cart.region, **saved,
+                           "email": customer.email})
+    form.email.data = customer.email  # also when posted: orders go to the account's email
+    form.email.render_kw = {**(form.email.render_kw or {}), "readonly": True}
+    return form
 
 
 def _start_checkout(cart, form: CheckoutForm, lines):

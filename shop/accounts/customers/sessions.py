@@ -1,0 +1,108 @@
+"""Customer sign-in sessions: their own keys in the signed session cookie, never
+Flask-Login's (which is the back office's), so a customer is never a staff user.
+
+The session names the account and its session version: a password change, a reset or
+deleting the account ends every session of it. Sign-in is throttled like staff sign-in
+(`shop.accounts.sessions`): per client, and per account typed, with a device cookie
+that lets a browser that signed in before skip the per-account limit.
+"""
+import time
+from functools import wraps
+
+from flask import (Response, current_app, flash, g, redirect, request, session, url_for)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from shop.accounts.customers import service
+from shop.accounts.customers.models import Customer
+
+SESSION_KEY = "customer"
+SIGNED_IN_AT = "customer_signed_in_at"
+CLOCK_SKEW_SECONDS = 60
+SESSION_HOURS = 24 * 14  # capped by the session cookie's own lifetime too
+DEVICE_COOKIE = "customer_device"
+DEVICE_COOKIE_DAYS = 180
+DEVICE_COOKIE_SALT = "customer-device-cookie"
+
+
+def sign_in(customer: Customer) -> None:
+    """Start this browser's customer session (the staff session, if any, is left alone)."""
+    session[SESSION_KEY] = [customer.id, customer.session_version]
+    session[SIGNED_IN_AT] = time.time()
+    session.permanent = True
+    g.pop("customer", None)
+
+
+def sign_out() -> None:
+    session.pop(SESSION_KEY, None)
+    session.pop(SIGNED_IN_AT, None)
+    g.pop("customer", None)
+
+
+def refresh(customer: Customer) -> None:
+    """Keep this session after a password change (the new session version)."""
+    session[SESSION_KEY] = [customer.id, customer.session_version]
+    g.customer = customer
+
+
+def current_customer() -> Customer | None:
+    """The signed-in customer of this request, or None (looked up once per request)."""
+    if "customer" in g:
+        return g.customer
+    g.customer = _load()
+    return g.customer
+
+
+def _load() -> Customer | None:
+    value, signed_in_at = session.get(SESSION_KEY), session.get(SIGNED_IN_AT)
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+        return None
+    if not isinstance(signed_in_at, (int, float)):
+        return None
+    if not -CLOCK_SKEW_SECONDS <= time.time() - signed_in_at <= SESSION_HOURS * 3600:
+        return None
+    return service.load(value[0], value[1])
+
+
+def customer_required(view):
+    """Only for a signed-in customer; others go to the sign-in page (nothing runs)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_customer() is None:
+            flash("Please sign in to your account.", "error")
+            return redirect(url_for("customer.sign_in", next=request.full_path.rstrip("?")),
+                            code=303)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _typed_account() -> str:
+    return service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def account_key() -> str:
+    """The rate-limit bucket of an attempt about an account: the email typed."""
+    return "customer-account:" + _typed_account()
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE_COOKIE_SALT)
+
+
+def remember_device(response: Response, customer: Customer) -> Response:
+    response.set_cookie(
+        DEVICE_COOKIE, _device_serializer().dumps(customer.email),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
+def has_device_cookie_for_typed_account() -> bool:
+    """Whether this browser signed in to the account typed before (a valid device cookie)."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        account = _device_serializer().loads(cookie, max_age=DEVICE_COOKIE_DAYS * 24 * 3600)
+    except BadSignature:
+        return False
+    return bool(account) and account == _typed_account()
