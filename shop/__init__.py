@@ -23,6 +23,8 @@ from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
 from shop.health import bp as health_bp
 from shop.orders.views import bp as orders_bp
 from shop.pages.views import bp as pages_bp
+from shop.engagement.views import bp as engagement_bp
+from shop.reviews.views import bp as reviews_bp
 
 
 def create_app(config=None) -> Flask:
@@ -87,7 +89,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, pages_bp, accounts_bp,
-                      admin_bp, health_bp, customer_bp):
+                      admin_bp, health_bp, engagement_bp, reviews_bp, customer_bp):
         app.register_blueprint(blueprint)
 
 

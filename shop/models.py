@@ -9,3 +9,5 @@ from shop.orders.models import (  # noqa: F401
     WarrantyClaim,
 )
 from shop.pages.models import ContactMessage  # noqa: F401
+from shop.engagement.models import BackInStockRequest, ProductLink  # noqa: F401
+from shop.reviews.models import Review  # noqa: F401

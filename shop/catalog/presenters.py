@@ -10,8 +10,10 @@ from shop.rules.money import format_plain
 from shop.rules.stock import stock_state
 
 
-def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
-    """schema.org Product markup with one Offer per variant."""
+def product_json_ld(detail, selected, page_url: str, image_url: str,
+                    rating: dict | None = None) -> str:
+    """schema.org Product markup with one Offer per variant, and `rating` (an
+    AggregateRating of approved reviews) when there is one."""
     offers = [
         {
             "@type": "Offer",
@@ -35,6 +37,8 @@ def product_json_ld(detail, selected, page_url: str, image_url: str) -> str:
         "category": detail.category.name,
         "offers": offers,
     }
+    if rating:
+        data["aggregateRating"] = rating
     # Safe inside <script>: no character can close the tag or start markup.
     return (json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026"))
@@ -58,7 +62,7 @@ class DeliveryInputs:
     sold_out: bool
 
 
-def product_page_context(detail, selected, config) -> dict:
+def product_page_context(detail, selected, config, rating: dict | None = None) -> dict:
     """Everything product.html needs but the delivery promise, computed here rather than in
     the template. The same for every visitor, so the page can be cached."""
     page_url = url_for("catalog.product", slug=detail.slug, _external=True)
@@ -73,7 +77,7 @@ def product_page_context(detail, selected, config) -> dict:
         "stock": stock,
         "canonical_url": page_url,
         "image_url": image_url,
-        "json_ld": product_json_ld(detail, selected, page_url, image_url),
+        "json_ld": product_json_ld(detail, selected, page_url, image_url, rating),
         "warranty_rows": warranty.warranty_table(product_warranty_terms(detail)),
         "financing": bool(selected) and selected.price_cents >= config["FINANCING_MIN_CENTS"],
     }

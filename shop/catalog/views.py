@@ -21,6 +21,7 @@ from shop.cart import service as cart_service
 from shop.catalog import presenters, service
 from shop.catalog import search as search_service
 from shop.catalog.forms import ListingForm
+from shop.engagement.product_page import product_page_extras
 from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
@@ -202,8 +203,10 @@ def product(slug):
         if selected is None and detail.variants:
             in_stock = [v for v in detail.variants if v.available > 0]
             selected = (in_stock or detail.variants)[0]
-        context = presenters.product_page_context(detail, selected, current_app.config)
-        html = render_template("catalog/product.html", **context,
+        extras = product_page_extras(detail.id)  # reviews, goes-with (issue 20)
+        context = presenters.product_page_context(detail, selected, current_app.config,
+                                                  rating=extras.pop("rating_json_ld"))
+        html = render_template("catalog/product.html", **context, **extras,
                                delivery_block=Markup(markers.pop("late")), **markers)
         # an unknown ?sku= gets the default variant, but no cache entry of its own
         return web_cache.Rendered(html, keep=known_sku, data=presenters.delivery_inputs(

@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select, update
 
 from shop.catalog.models import StockMovement, Variant
+from shop.engagement import restock
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, OrderStatusChange
 
@@ -88,6 +89,7 @@ def change_on_hand(variant_id: int, delta: int, reason: str, actor: str, note: s
         db.session.add(StockMovement(variant_id=variant_id, delta=delta, reason=reason,
                                      actor=actor, order_id=order_id, return_id=return_id,
                                      note=note[:300]))
+        restock.stock_received(variant_id, delta)  # back-in-stock emails, once, in this transaction
     return after
 
 

@@ -22,6 +22,7 @@ from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND
 from tests.backoffice.conftest import PASSWORD, sign_in
 from tests.checkout.conftest import standin  # noqa: F401  (the local Stripe stand-in)
 from tests.factories import make_category, make_order, make_product
+from tests.engagement.world import engagement_world
 from tests.helpers import csrf_token, flashes
 from tests.payments.standin_fixture import TEST_SECRET_KEY, TEST_WEBHOOK_SECRET
 
@@ -85,6 +86,13 @@ ACCESS = {
     "admin.search_synonyms": STAFF,
     "admin.search_synonym_add": STAFF,
     "admin.search_synonym_delete": STAFF,
+    "admin.reviews": STAFF,  # moderation is everyday work; the claims checker guards publishing
+    "admin.review_approve": STAFF,
+    "admin.review_reject": STAFF,
+    "admin.back_in_stock": STAFF,
+    "admin.goes_with_page": MANAGER,  # catalog editing, like products
+    "admin.goes_with_add": MANAGER,
+    "admin.goes_with_remove": MANAGER,
 }
 
 # What a POST sends besides the CSRF token: for the manager-only routes, a form that
@@ -110,6 +118,7 @@ FORMS = {
                            "category_id": "{category}", "short_description": "Renamed."},
     "admin.variant_new": VARIANT_FORM,
     "admin.variant_edit": {**VARIANT_FORM, "sku": "RACK-RENAMED"},
+    "admin.goes_with_add": {"accessory_slug": "collars"},
 }
 LAST = ("accounts.logout",)  # signs the client out, so it is sent after everything else
 
@@ -146,10 +155,11 @@ def world(app, staff_user, manager_user):
     db.session.add_all([returned, claim, message])
     db.session.commit()
     other = create_staff("other.staff@example.com", PASSWORD, "staff", "Olly")
+    issue20 = engagement_world(rack, recent)  # a review, goes-with links
     return {"number": paid.number, "product_id": rack.id, "variant_id": variant.id,
             "category_id": category.id, "return_id": returned.id, "claim_id": claim.id,
             "message_id": message.id, "user_id": other.id, "staff": staff_user,
-            "manager": manager_user}
+            "manager": manager_user, **issue20}
 
 
 @dataclass(frozen=True)

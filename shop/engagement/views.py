@@ -1,0 +1,80 @@
+"""Back-in-stock alerts for shoppers: ask (rate-limited), confirm, unsubscribe.
+
+Confirm and unsubscribe links open a page with a button (POST): link scanners in mail
+systems open links, and must not confirm or cancel anything by doing so.
+"""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+
+from shop.engagement import restock
+from shop.engagement.forms import BackInStockForm, TokenForm
+from shop.extensions import limiter
+from shop.forms import first_error
+
+bp = Blueprint("engagement", __name__)
+DEFAULT_LIMIT = "5 per minute;30 per day"
+
+
+def _limit():
+    return current_app.config.get("RATE_LIMIT_BACK_IN_STOCK", DEFAULT_LIMIT)
+
+
+def _product_url(slug_sku: tuple[str, str] | None = None):
+    return url_for("catalog.home") if slug_sku is None else \
+        url_for("catalog.product", slug=slug_sku[0], sku=slug_sku[1])
+
+
+@bp.post("/back-in-stock")
+@limiter.limit(_limit)
+def restock_request():
+    form = BackInStockForm()
+    back = restock.product_of_sku(form.sku.data or "")
+    if not form.validate():
+        return render_template("engagement/alert_problem.html", message=first_error(form),
+                               back_url=_product_url(back)), 400
+    try:
+        restock.request_alert(form.sku.data, form.email.data)
+    except restock.AlertRefused as error:
+        return render_template("engagement/alert_problem.html", message=str(error),
+                               back_url=_product_url(back)), 409
+    flash("Almost done: we emailed you a link. Open it to confirm, and we'll write once "
+          "when this is back in stock.", "success")
+    return redirect(_product_url(back), code=303)
+
+
+def _alert_or_404(token: str) -> restock.AlertPage:
+    page = restock.alert_page(token)
+    if page is None:
+        abort(404, description="That link is not valid. Copy the whole link from the email.")
+    return page
+
+
+@bp.get("/back-in-stock/confirm/<token>")
+def restock_confirm(token):
+    return render_template("engagement/confirm.html", alert=_alert_or_404(token),
+                           form=TokenForm())
+
+
+@bp.post("/back-in-stock/confirm/<token>")
+def restock_confirm_post(token):
+    alert = _alert_or_404(token)
+    if not TokenForm().validate():
+        abort(400, description="The form expired; open the link from the email again.")
+    restock.confirm(token)
+    return render_template("engagement/confirm.html", alert=_alert_or_404(token),
+                           form=TokenForm(), just_confirmed=alert.status == "pending")
+
+
+@bp.get("/back-in-stock/unsubscribe/<token>")
+def restock_unsubscribe(token):
+    return render_template("engagement/unsubscribe.html", alert=_alert_or_404(token),
+                           form=TokenForm())
+
+
+@bp.post("/back-in-stock/unsubscribe/<token>")
+def restock_unsubscribe_post(token):
+    alert = _alert_or_404(token)
+    if not TokenForm().validate():
+        abort(400, description="The form expired; open the link from the email again.")
+    stopped = restock.unsubscribe(token)
+    return render_template("engagement/unsubscribe.html", alert=alert, form=TokenForm(),
+                           stopped=stopped, done=True)

@@ -1,0 +1,1 @@
+"""Verified-purchase product reviews: submitted by buyers, checked for claims, moderated by staff."""

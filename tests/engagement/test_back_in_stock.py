@@ -1,0 +1,178 @@
+"""Back-in-stock alerts: double opt-in, one email when stock is received, unsubscribe, races."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from shop.backoffice import stock_service
+from shop.engagement.models import BackInStockRequest
+from shop.extensions import db, limiter
+from shop.orders.models import OutgoingEmail
+from tests.backoffice.conftest import sign_in
+from tests.factories import make_product
+from tests.helpers import csrf_token, flashes, run_concurrently
+
+
+@pytest.fixture
+def app_settings():
+    return {"RATE_LIMIT_BACK_IN_STOCK": "100000 per minute"}
+
+
+@pytest.fixture
+def sold_out(app):
+    """A published rack whose only SKU is sold out."""
+    return make_product(name="Power Rack", slug="power-rack",
+                        variants=[{"sku": "RACK-1", "on_hand": 0}]).variants[0]
+
+
+def ask(client, email, sku="RACK-1"):
+    token = csrf_token(client, "/products/power-rack")
+    return client.post("/back-in-stock", data={"email": email, "sku": sku, "csrf_token": token})
+
+
+def outbox(kind):
+    db.session.expire_all()
+    return db.session.scalars(select(OutgoingEmail).where(OutgoingEmail.kind == kind)
+                              .order_by(OutgoingEmail.id)).all()
+
+
+def alerts():
+    db.session.expire_all()
+    return db.session.scalars(select(BackInStockRequest).order_by(BackInStockRequest.id)).all()
+
+
+def link_in(body, kind):
+    return re.search(rf"https?://[^\s]+/back-in-stock/{kind}/[\w-]+", body).group(0)
+
+
+def confirm(client, email):
+    """Ask for an alert and follow the link from the confirmation email, as a shopper does."""
+    ask(client, email)
+    body = [e for e in outbox("back_in_stock_confirm") if e.to == email][-1].body
+    path = link_in(body, "confirm").split("shop.test", 1)[1]
+    return client.post(path, data={"csrf_token": csrf_token(client, path)})
+
+
+def receive(variant_id, units=5):
+    stock_service.receive(variant_id, units, "PO 1", "warehouse@example.com")
+
+
+def test_sold_out_page_offers_the_alert_and_a_disabled_button(client, sold_out):
+    html = client.get("/products/power-rack").get_data(as_text=True)
+    assert 'data-testid="back-in-stock"' in html
+    assert re.search(r"<button type=\"submit\" disabled>Out of stock</button>", html)
+
+
+def test_alert_waits_for_the_confirmation_link_before_anything_is_sent(client, sold_out):
+    # when a shopper leaves an address but never opens the confirmation link
+    response = ask(client, "Lee@Example.com ")
+    assert response.status_code == 303
+    assert "emailed you a link" in flashes(client.get(response.headers["Location"]))
+    # then only the confirmation email is queued, with fixed wording and both links
+    [email] = outbox("back_in_stock_confirm")
+    assert email.to == "lee@example.com"
+    assert link_in(email.body, "confirm") and link_in(email.body, "unsubscribe")
+    assert [a.status for a in alerts()] == ["pending"]
+    # and stock arriving sends nothing to an unconfirmed address
+    receive(sold_out.id)
+    assert outbox("back_in_stock") == []
+    assert [a.status for a in alerts()] == ["pending"]
+
+
+def test_opening_the_link_confirms_nothing_until_the_button_is_pressed(client, sold_out):
+    ask(client, "lee@example.com")
+    path = link_in(outbox("back_in_stock_confirm")[0].body, "confirm").split("shop.test", 1)[1]
+    # when a mail scanner opens the link
+    page = client.get(path)
+    # then the page asks, and the request is still pending
+    assert page.status_code == 200 and "Yes, email me once" in page.get_data(as_text=True)
+    assert [a.status for a in alerts()] == ["pending"]
+    # when the shopper presses the button, it is confirmed
+    done = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert done.status_code == 200 and "Confirmed." in done.get_data(as_text=True)
+    assert [a.status for a in alerts()] == ["confirmed"]
+
+
+def test_confirmed_alert_is_emailed_once_when_stock_is_received(client, sold_out):
+    # given two confirmed shoppers
+    confirm(client, "lee@example.com")
+    confirm(client, "kim@example.com")
+    # when stock is received, then received again
+    receive(sold_out.id)
+    receive(sold_out.id)
+    # then each gets exactly one email, with the product's link and an unsubscribe link
+    sent = outbox("back_in_stock")
+    assert sorted(e.to for e in sent) == ["kim@example.com", "lee@example.com"]
+    assert "/products/power-rack?sku=RACK-1" in sent[0].body
+    assert link_in(sent[0].body, "unsubscribe")
+    assert {a.status for a in alerts()} == {"notified"}
+
+
+def test_unsubscribe_stops_the_alert(client, sold_out):
+    confirm(client, "lee@example.com")
+    path = link_in(outbox("back_in_stock_confirm")[0].body, "unsubscribe").split("shop.test", 1)[1]
+    # when the shopper opens the unsubscribe link and presses the button
+    assert client.get(path).status_code == 200
+    assert [a.status for a in alerts()] == ["confirmed"]  # a GET changes nothing
+    response = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert response.status_code == 200 and "1 alert stopped" in response.get_data(as_text=True)
+    # then stock arriving sends nothing
+    receive(sold_out.id)
+    assert outbox("back_in_stock") == []
+    assert [a.status for a in alerts()] == ["unsubscribed"]
+
+
+def test_asking_again_sends_at_most_one_confirmation_a_day(client, sold_out):
+    for _ in range(3):
+        assert ask(client, "lee@example.com").status_code == 303
+    assert len(outbox("back_in_stock_confirm")) == 1 and len(alerts()) == 1
+
+
+def test_alert_refuses_bad_input_and_sellable_skus(client, sold_out):
+    bad_email = ask(client, "not-an-email")
+    assert bad_email.status_code == 400
+    assert "valid email" in bad_email.get_data(as_text=True)
+    unknown = ask(client, "lee@example.com", sku="NOPE")
+    assert unknown.status_code == 409
+    receive(sold_out.id)
+    in_stock = ask(client, "lee@example.com")
+    assert in_stock.status_code == 409 and "in stock now" in in_stock.get_data(as_text=True)
+    assert alerts() == [] and outbox("back_in_stock_confirm") == []
+
+
+def test_unknown_token_is_a_404(client, sold_out):
+    assert client.get("/back-in-stock/confirm/not-a-token").status_code == 404
+
+
+def test_alert_posting_is_rate_limited(app, client, sold_out):
+    app.config["RATE_LIMIT_BACK_IN_STOCK"] = "2 per minute"
+    limiter.reset()
+    statuses = [ask(client, f"p{n}@example.com").status_code for n in range(3)]
+    assert statuses == [303, 303, 429]
+    assert len(alerts()) == 2
+
+
+def test_staff_see_how_many_are_waiting(client, sold_out, staff_user):
+    confirm(client, "lee@example.com")
+    confirm(client, "kim@example.com")
+    ask(client, "unsure@example.com")
+    sign_in(client, staff_user)
+    html = client.get("/admin/back-in-stock").get_data(as_text=True)
+    row = re.search(r"RACK-1</a></td>.*?</tr>", html, re.S).group(0)
+    assert re.findall(r"<td>(?:<strong>)?(\d+)", row) == ["0", "2", "1"]
+
+
+def test_two_receipts_at_once_send_each_alert_once(app, backend, client, sold_out):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    # given five confirmed shoppers waiting for a sold-out SKU
+    for n in range(5):
+        confirm(client, f"p{n}@example.com")
+    variant_id = sold_out.id
+    # when eight deliveries are received at the same moment
+    results = run_concurrently(app, [lambda: receive(variant_id, 2) for _ in range(8)])
+    # then every receipt went through, and each shopper got exactly one email
+    assert results == [None] * 8
+    sent = outbox("back_in_stock")
+    assert sorted(e.to for e in sent) == [f"p{n}@example.com" for n in range(5)]
+    assert {a.status for a in alerts()} == {"notified"}
