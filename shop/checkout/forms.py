@@ -16,6 +16,12 @@ POSTAL_CODES = {
 CANADIAN_PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 
 
+def _unknown_region(value: str, kind: str, examples: str) -> str:
+    """The message for a state or province we don't know, in the customer's words."""
+    how = f"Enter your {kind} as a 2-letter code, like {examples}."
+    return f"We don't ship to that {kind}. {how}" if value else how
+
+
 def _required(label):
     return DataRequired(message=f"{label} is required.")
 
@@ -48,9 +54,9 @@ class CheckoutForm(FlaskForm):
         field.data = value
         config = shipping.DEFAULT_SHIPPING_CONFIG
         if country == "US" and value not in config.us_contiguous_regions + config.us_remote_regions:
-            raise ValidationError("Enter your state as a 2-letter code, like NY or CA.")
+            raise ValidationError(_unknown_region(value, "state", "NY or CA"))
         if country == "CA" and value not in CANADIAN_PROVINCES:
-            raise ValidationError("Enter your province as a 2-letter code, like ON or BC.")
+            raise ValidationError(_unknown_region(value, "province", "ON or BC"))
 
     def validate_postal_code(self, field):
         value = (field.data or "").strip().upper()

@@ -1,8 +1,8 @@
 """Shipping and delivery estimates shown to customers, built from the shipping and delivery rules."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from shop.rules import delivery, shipping
+from shop.rules import delivery, shipping, shipping_choice
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,7 @@ class PricedOption:
     option: shipping.ShippingOption
     promise: delivery.DeliveryPromise
     promise_text: str
+    buys: str = ""  # what paying more than for the cheapest option buys (shipping_choice)
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,20 @@ class ProductEstimate:
 def priced_options(quote: shipping.ShippingQuote, now: datetime,
                    config: delivery.DeliveryConfig = delivery.DEFAULT_DELIVERY_CONFIG
                    ) -> list[PricedOption]:
-    """Every option of a quote with its delivery promise, cheapest first."""
+    """The options of a quote worth offering with their delivery promises, cheapest first:
+    one that costs more but arrives no sooner is left out (shipping_choice)."""
     priced = []
     for option in quote.options:
         promise = delivery.order_delivery_window(now, option.methods, config)
         priced.append(PricedOption(option, promise, delivery.promise_text(promise)))
-    return sorted(priced, key=lambda p: (p.option.total_cents, p.promise.latest))
+    speeds = [shipping_choice.Speed(p.option.total_cents, p.promise.earliest, p.promise.latest)
+              for p in priced]
+    kept = shipping_choice.worth_offering(speeds)
+    if not kept:
+        return []
+    cheapest = kept[0]
+    return [replace(priced[i], buys=shipping_choice.what_it_buys(
+        speeds[i], speeds[cheapest], priced[cheapest].option.label)) for i in kept]
 
 
 def product_estimate(item: shipping.ShipItem, unit_price_cents: int,

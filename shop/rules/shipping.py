@@ -241,14 +241,16 @@ def zone_for(dest: Destination, config: ShippingConfig = DEFAULT_SHIPPING_CONFIG
     return Zone.INTERNATIONAL if country in config.international_countries else None
 
 
-def _unserved_reason(dest: Destination) -> str:
+def _unserved_reason(dest: Destination, config: ShippingConfig) -> str:
     """Why a destination without a zone is not served."""
     country, region = _normalise(dest)
     if not country:
         return "Choose a country to see shipping options"
     if country == "US" and not region:
         return "Choose a US state or territory to see shipping options"
-    return f"We don't ship to {country}{'-' + region if country == 'US' else ''} yet"
+    if country == "US":
+        return "We don't ship to that state"
+    return f"We don't ship to {config.country_names.get(country, 'that country')} yet"
 
 
 def _parcel_rates(zone: Zone, config: ShippingConfig) -> list[ParcelRate]:
@@ -340,7 +342,7 @@ def quote_shipping(items, dest: Destination, subtotal_cents: int,
     zone = zone_for(dest, config)
     rates = _parcel_rates(zone, config) if zone else []
     if not rates:
-        return ShippingQuote(False, _unserved_reason(dest), zone)
+        return ShippingQuote(False, _unserved_reason(dest, config), zone)
     if not items:
         return ShippingQuote(False, "There is nothing to ship", zone)
     freight = tuple(i for i in items if item_shipping_class(i, config) == FREIGHT)

@@ -54,9 +54,9 @@ def test_zone_for_places_each_destination_in_its_zone(country, region, zone):
 
 
 @pytest.mark.parametrize("dest, reason", [
-    (Destination("JP"), "We don't ship to JP yet"),
-    (Destination("br"), "We don't ship to BR yet"),
-    (Destination("US", "AE"), "We don't ship to US-AE yet"),
+    (Destination("JP"), "We don't ship to that country yet"),
+    (Destination("br"), "We don't ship to that country yet"),
+    (Destination("US", "AE"), "We don't ship to that state"),
     (Destination("US"), "Choose a US state or territory to see shipping options"),
     (Destination(""), "Choose a country to see shipping options"),
 ])
