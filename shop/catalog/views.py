@@ -7,7 +7,7 @@ delivery promise to the visitor's destination as of this minute). Catalog data t
 changes only with the catalog (categories, brands) is read through
 the same cache here, so the read services stay free of it.
 """
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
@@ -47,6 +47,27 @@ def _listing(filters: service.ListingFilters, **scope) -> service.ListingPage:
     return listing
 
 
+@dataclass(frozen=True)
+class CardLinks:
+    """Where a product card leads, and its picture's address."""
+    page: str
+    image: str
+
+
+def card_links(cards: list[service.ProductCard]) -> dict[int, CardLinks]:
+    """The links of each card, by product id."""
+    return {card.id: _links(card) for card in cards}
+
+
+def _links(card: service.ProductCard) -> CardLinks:
+    """A card's links depend only on its slug and picture (and where the shop is mounted),
+    so each worker builds them once: url_for was 40% of a listing's render."""
+    key = (request.script_root, card.slug, card.image_path)
+    return web_cache.worker_memo("card-links", key, lambda: CardLinks(
+        page=url_for("catalog.product", slug=card.slug),
+        image=url_for("static", filename=card.image_path)))
+
+
 def _listing_brands(**scope) -> list[str]:
     """The brands in a listing's scope, from the cache while the catalog is unchanged."""
     return web_cache.remember(("brands", repr(sorted(scope.items()))),
@@ -57,11 +78,12 @@ def _listing_brands(**scope) -> list[str]:
 def home():
     def render(**markers):
         categories = _categories()
+        products = service.featured_products()
         return render_template(
             "catalog/home.html",
             top_categories=[c for c in categories if c.parent_id is None],
             featured_categories=[c for c in categories if c.featured],
-            products=service.featured_products(),
+            products=products, card_links=card_links(products),
             transit=delivery.DEFAULT_DELIVERY_CONFIG.transit, **markers,
         )
     return web_cache.serve_page(web_cache.page_key("home"), render,
@@ -160,7 +182,8 @@ def category(slug):
         return render_template(
             "catalog/category.html", category=current, parent=parent, children=children,
             top_categories=[c for c in categories if c.parent_id is None],
-            listing=listing, form=form, filters=filters, page_args=args, **markers,
+            listing=listing, card_links=card_links(listing.items), form=form,
+            filters=filters, page_args=args, **markers,
         )
     return web_cache.serve_page(_listing_key("category", slug, args=args), render,
                                 cart_count=cart_cookie.read().count, timeout=_listing_seconds())
@@ -185,6 +208,7 @@ def search():
         categories = _categories() if result is not None and not result.listing.total else []
         return render_template("catalog/search.html", query=query, result=result,
                                listing=result and result.listing, categories=categories,
+                               card_links=card_links(result.listing.items if result else []),
                                form=form, filters=filters, page_args=args, **markers)
     return web_cache.serve_page(_listing_key("search", args=args), render,
                                 cart_count=cart_cookie.read().count, timeout=_listing_seconds())
