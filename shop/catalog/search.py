@@ -14,6 +14,7 @@ One behaviour on both databases, over the word indexes of `search_index`:
   the brand facet); then, only when some do, the page: the matches ranked and cut in
   the database (a top-N sort), joined to their variants for the page's products only.
 """
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -323,17 +324,20 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def _word_matches(word: str) -> bool:
-    """Whether the index holds `word` (any form of it) at all: one indexed look-up. The
-    corrected search itself then says whether a published product matches."""
-    if db.engine.dialect.name == "sqlite":
-        sql = (f"SELECT 1 FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :m "
-               "LIMIT 1")
-    else:  # planned without the LIMIT, so a rare word is looked up in the GIN index
-        sql = (f"WITH hits AS MATERIALIZED (SELECT id FROM product WHERE "
-               f"{search_index.PG_VECTOR} @@ to_tsquery('english', :m)) SELECT 1 FROM hits LIMIT 1")
-    params = {"m": match_params([[(word,)]], db.engine.dialect.name)["match"]}
-    return db.session.execute(text(sql), params).first() is not None
+def _matching_words(candidates: list[str]) -> set[str]:
+    """Which of `candidates` the index holds (any form of each) at all: one statement for
+    them all. The corrected search itself then says whether a published product matches."""
+    if not candidates:
+        return set()
+    if db.engine.dialect.name == "sqlite":  # words are letters and digits: quoted as phrases
+        sql = (f"SELECT value FROM json_each(:words) WHERE EXISTS (SELECT 1 FROM "
+               f"{search_index.TABLE} WHERE {search_index.TABLE} MATCH '\"' || value || '\"')")
+        params = {"words": json.dumps(candidates)}
+    else:
+        sql = (f"SELECT w FROM unnest(CAST(:words AS text[])) AS w WHERE EXISTS (SELECT 1 "
+               f"FROM product WHERE {search_index.PG_VECTOR} @@ to_tsquery('english', w))")
+        params = {"words": candidates}
+    return set(db.session.execute(text(sql), params).scalars())
 
 
 def _vocabulary_near(word: str) -> list[str]:
@@ -358,22 +362,29 @@ def nearest_word(word: str) -> str | None:
     reach = _allowed_edits(word)
     scored = sorted((edit_distance(word, candidate), candidate[0] != word[0], -len(candidate),
                      candidate) for candidate in _vocabulary_near(word) if candidate != word)
-    for distance, _, _, candidate in scored[:10]:
-        if distance <= reach and not candidate.isdigit() and _word_matches(candidate):
-            return candidate
-    return None
+    near = [candidate for distance, _, _, candidate in scored[:10]
+            if distance <= reach and not candidate.isdigit()]
+    found = _matching_words(near)
+    return next((candidate for candidate in near if candidate in found), None)
+
+
+def _single_word(group) -> str | None:
+    """The group's word, when it is one word without synonyms."""
+    return group[0][0] if len(group) == 1 and len(group[0]) == 1 else None
 
 
 def _corrected_groups(groups):
     """`groups` with each plain word of 4+ letters that matches nothing replaced by its
-    nearest vocabulary word, or None if no word could be corrected."""
+    nearest vocabulary word, or None if no word could be corrected. Words the index
+    holds cost one statement together."""
+    candidates = [word for word in map(_single_word, groups)
+                  if word and len(word) >= 4 and not word.isdigit()]
+    unknown = set(candidates) - _matching_words(candidates)
     changed, corrected = False, []
     for group in groups:
-        word = group[0][0] if len(group) == 1 and len(group[0]) == 1 else None
-        if word and len(word) >= 4 and not word.isdigit() and not _word_matches(word):
-            replacement = nearest_word(word)
-            if replacement:
-                group, changed = [(replacement,)], True
+        replacement = nearest_word(group[0][0]) if _single_word(group) in unknown else None
+        if replacement:
+            group, changed = [(replacement,)], True
         corrected.append(group)
     return corrected if changed else None
 

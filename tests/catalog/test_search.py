@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from shop.accounts.models import AuditEntry
 from shop.catalog import search
 from shop.catalog.models import SearchSynonym
+from shop.catalog.service import ListingFilters
 from shop.extensions import db
 from shop.web_cache import versions
 from tests.backoffice.conftest import manager_user, sign_in, staff_user  # noqa: F401
@@ -64,6 +65,16 @@ def test_a_typo_is_corrected_and_the_page_says_so(client, shop_floor):
     assert names_on(response) == ["Summit Cage"]
     assert "Showing results for &ldquo;<strong>summit</strong>&rdquo;" in \
         response.get_data(as_text=True)
+
+
+def test_known_words_that_match_nothing_together_are_checked_in_one_statement(
+        app, shop_floor, count_statements):
+    # when a shopper types two words the catalog holds, but never on one product
+    with count_statements() as statements:
+        result = search.search_products("ironforge bench", ListingFilters(), 24, synonyms=[])
+    # then nothing is listed or "corrected", and the words cost one look-up together
+    assert result.listing.total == 0 and not result.corrected
+    assert len(statements) == 2  # the matches per brand; which of the words the index holds
 
 
 def test_no_result_shows_the_categories_and_a_hint(client, shop_floor):
