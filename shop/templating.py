@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
             "cart_count": _cart_count(),
             "shop_name": app.config["SHOP_NAME"],
             "contact_email": app.config["SHOP_CONTACT_EMAIL"],
+            "contact_phone": app.config.get("SHOP_CONTACT_PHONE", ""),
+            "contact_address": app.config.get("SHOP_CONTACT_ADDRESS", ""),
         }
 
 

@@ -13,7 +13,6 @@ from shop.forms import first_error
 from shop.payments.client import stripe_client
 from shop.payments.refunds import RefundError
 from shop.rules.money import format_cents
-from shop.rules.shipping import DEFAULT_SHIPPING_CONFIG
 
 
 @bp.get("/orders")
@@ -67,9 +66,8 @@ def packing_slip(number):
         order = fulfilment.get_order(number)
     except fulfilment.OrderNotFound:
         abort(404)
-    discreet = DEFAULT_SHIPPING_CONFIG.discreet_packaging
-    return render_template("admin/orders/packing_slip.html", order=order,
-                           sender=discreet.sender_name if order.discreet else None)
+    sender = current_app.config["SHOP_DISCREET_SENDER"] if order.discreet else None
+    return render_template("admin/orders/packing_slip.html", order=order, sender=sender)
 
 
 def _moved(number: str, message: str):

@@ -1,5 +1,7 @@
 """The shop's policy pages, generated from the same data the rules use, and contact."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from dataclasses import replace
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from shop.extensions import limiter, rate_limit
 from shop.pages.forms import ContactForm
@@ -30,6 +32,8 @@ def shipping_rate_rows(config: shipping.ShippingConfig, transit) -> list[dict]:
 @bp.get("/shipping")
 def shipping_page():
     config, timing = shipping.DEFAULT_SHIPPING_CONFIG, delivery.DEFAULT_DELIVERY_CONFIG
+    config = replace(config, discreet_packaging=replace(
+        config.discreet_packaging, sender_name=current_app.config["SHOP_DISCREET_SENDER"]))
     return render_template(
         "pages/shipping.html", config=config, timing=timing,
         rows=shipping_rate_rows(config, timing.transit_business_days),

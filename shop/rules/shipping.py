@@ -56,12 +56,14 @@ class DiscreetPackaging:
     """What the free discreet packaging option means, for pages and packing staff."""
     label: str = "Discreet packaging"
     price_cents: int = 0
-    sender_name: str = "GF Supply"
-    means: tuple[str, ...] = (
-        "Plain brown outer box with no logos or product pictures",
-        "No product names on the shipping label",
-        'Packing slip and label show the sender as "GF Supply"',
-    )
+    sender_name: str = "GF Supply"  # the shop sets its own (SHOP_DISCREET_SENDER)
+
+    @property
+    def means(self) -> tuple[str, ...]:
+        """What the customer gets, in sentences for the shipping page."""
+        return ("Plain brown outer box with no logos or product pictures",
+                "No product names on the shipping label",
+                f'Packing slip and label show the sender as "{self.sender_name}"')
 
 
 ZONE_TEXT = MappingProxyType({

@@ -13,7 +13,7 @@ def test_order_lookup_is_rate_limited_with_a_429_page(app, client):
     responses = [client.post("/track", data={"number": "IO-AAAA-BBBB", "email": "a@example.com",
                                               "csrf_token": token}) for _ in range(4)]
     assert [r.status_code for r in responses] == [404, 404, 404, 429]
-    assert "Too Many Requests" in responses[-1].get_data(as_text=True)
+    assert "Too many tries, wait a minute" in responses[-1].get_data(as_text=True)
     assert "Back to the shop" in responses[-1].get_data(as_text=True)
 
 
