@@ -83,6 +83,7 @@ ACCESS = {
     "admin.staff": MANAGER,
     "admin.staff_access": MANAGER,
     "admin.audit": MANAGER,
+    "admin.customers": STAFF,
     "admin.search_synonyms": STAFF,
     "admin.search_synonym_add": STAFF,
     "admin.search_synonym_delete": STAFF,
