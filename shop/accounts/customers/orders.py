@@ -134,7 +134,7 @@ def _refusal(order: Order) -> str:
     label = STATUS_LABELS.get(order.status, order.status).lower()
     if order.status in ("packed", "shipped", "delivered"):
         return (f"Order {order.number} is already {label}, so it can no longer be cancelled. "
-                "Once it arrives you can return it within 30 days from its order page.")
+                "Once it has arrived, you can ask for a return from its order page.")
     return f"Order {order.number} is {label}; it cannot be cancelled. Nothing was changed."
 
 
