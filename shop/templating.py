@@ -46,8 +46,6 @@ ADMIN_NAV = (
     ("admin.claims", "Claims"),
     ("admin.messages", "Messages"),
     ("admin.search_synonyms", "Search synonyms"),
-    ("admin.reviews", "Reviews"),
-    ("admin.back_in_stock", "Back in stock"),
     ("admin.customers", "Customers"),
     ("admin.reviews", "Reviews"),
     ("admin.back_in_stock", "Back in stock"),
