@@ -98,7 +98,11 @@ def _choice(line) -> tuple[int, str]:
 def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
     """The template's values, and the item and part choices for the return and claim forms."""
     today = now.astimezone(ZoneInfo(zone_name)).date()
-    reached = {change.status for change in order.history}
+    reached = {change.status for change in order.history} | {order.status}
+    # a later step reached means the earlier ones were passed (a replacement is never packed
+    # in its history if staff shipped it straight away)
+    furthest = max((JOURNEY.index(step) for step in reached if step in JOURNEY), default=-1)
+    reached |= set(JOURNEY[:furthest + 1])
     lines = []
     for line in order.lines:
         terms = warranty.terms_from_dicts(line.warranty_terms)

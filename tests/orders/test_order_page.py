@@ -97,3 +97,12 @@ def test_an_order_page_for_a_missing_replacement_link_is_not_shown(app, client):
     page = open_page(client, order)
     assert 'data-testid="replacement-for"' not in page and 'data-testid="replacements"' not in page
     assert db.session.get(Order, order.id).replacement_for_id is None
+
+
+def test_the_progress_marks_every_step_up_to_where_the_order_is(app, client):
+    # given a delivered order whose history records only the delivery
+    order = make_order([(rack(), 1)], status="delivered", delivered_at=DELIVERED)
+    page = open_page(client, order)
+    # then paid, packed and shipped are shown as passed too
+    for step in ("Paid", "Packed", "Shipped", "Delivered"):
+        assert f'<li class="done">{step}</li>' in page
