@@ -28,6 +28,8 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
+from loadtest import discount_race
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "sk_test_stress"
 WEBHOOK_SECRET = "whsec_stress"
@@ -237,6 +239,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--staff-rounds", type=int, default=20)
+    parser.add_argument("--code-racers", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=120, help="hard limit for the whole run")
     parser.add_argument("--workdir", default=None, help="where the SQLite file goes (temporary)")
     args = parser.parse_args(argv)
@@ -289,6 +292,8 @@ def run(args) -> int:
                        env=env, cwd=ROOT, check=True, capture_output=True)
         duration = time.monotonic() - started
         results = invariants(url, args.units)
+        # issue 18: then racers for the last use of a discount code (its own data and checks)
+        results += discount_race.run(env, base, standin, url, args.code_racers, stats, ROOT)
     finally:
         for process in processes:
             process.terminate()

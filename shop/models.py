@@ -4,6 +4,7 @@ from shop.accounts.customers.models import Customer, CustomerAddress  # noqa: F4
 from shop.backoffice.models import CsvUpload  # noqa: F401
 from shop.cart.models import Cart, CartItem  # noqa: F401
 from shop.catalog.models import Category, Product, StockMovement, Variant  # noqa: F401
+from shop.discounts.models import DiscountCode, DiscountEmailUse  # noqa: F401
 from shop.orders.models import (  # noqa: F401
     Order, OrderLine, OrderStatusChange, OutgoingEmail, Refund, ReturnRequest, StripeEvent,
     WarrantyClaim,

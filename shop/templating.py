@@ -46,6 +46,7 @@ ADMIN_NAV = (
     ("admin.claims", "Claims"),
     ("admin.messages", "Messages"),
     ("admin.search_synonyms", "Search synonyms"),
+    ("admin.discounts", "Discount codes"),
     ("admin.customers", "Customers"),
     ("admin.reviews", "Reviews"),
     ("admin.back_in_stock", "Back in stock"),

@@ -13,6 +13,11 @@ Added to localstripe's routes, on one aiohttp app (`build_app`):
   `charge.refunded`) sent in the background with Stripe's signature scheme and
   retried when the shop answers non-2xx or is unreachable. Webhook targets must be
   loopback URLs: the stand-in never posts off this machine.
+- `automatic_tax[enabled]`: sales tax from the SAMPLE rates in `standin/tax_rates.py`, for
+  the shipping address of the session's `customer` (`POST /v1/customers` keeps Stripe's
+  `shipping`, which localstripe rejects), per line item (shipping by its tax code), in the
+  session's `total_details.amount_tax` and each line item's `amount_tax`, as Stripe Tax
+  reports it. Line items' products keep their `metadata` (`expand=data.price.product`).
 - `Idempotency-Key` honoured on every `POST /v1/...` (localstripe ignores it).
 - `POST /v1/refunds` accepts Stripe's `reason` (localstripe rejects it) and sends
   `charge.refunded` (localstripe sends no webhook for refunds).
@@ -45,6 +50,7 @@ from urllib.parse import urlsplit
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from localstripe import resources as ls_resources
 
+from standin import tax_rates
 from standin import (
     DECLINED_CARD,
     PAYING_CARD,
@@ -95,8 +101,8 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 # Real Checkout parameters the stand-in accepts and ignores; anything else unknown is
 # refused, as Stripe refuses it ("Received unknown parameter").
 IGNORED_SESSION_PARAMS = frozenset({
-    "allow_promotion_codes", "automatic_tax", "billing_address_collection", "consent_collection",
-    "currency", "custom_fields", "custom_text", "customer", "customer_creation", "discounts",
+    "allow_promotion_codes", "billing_address_collection", "consent_collection",
+    "currency", "custom_fields", "custom_text", "customer_creation", "discounts",
     "invoice_creation", "locale", "payment_method_options", "phone_number_collection",
     "shipping_address_collection", "shipping_options", "submit_type", "tax_id_collection",
     "ui_mode",
@@ -104,6 +110,7 @@ IGNORED_SESSION_PARAMS = frozenset({
 SESSION_PARAMS = frozenset({
     "line_items", "mode", "success_url", "cancel_url", "metadata", "customer_email",
     "expires_at", "payment_method_types", "client_reference_id", "payment_intent_data",
+    "automatic_tax", "customer",
 }) | IGNORED_SESSION_PARAMS
 
 PUBLIC_PREFIXES = ("/pay/", "/_standin/", "/_config/", "/js.stripe.com/")
@@ -252,6 +259,15 @@ def _parse_line_items(value: Any) -> tuple[list[dict], str]:
         if quantity < 1:
             raise _invalid("Invalid positive integer: quantity must be at least 1", f"{base}[quantity]")
         subtotal = unit_amount * quantity
+        tax_behavior = price_data.get("tax_behavior")
+        if tax_behavior not in (None, "", "exclusive", "inclusive", "unspecified"):
+            raise _invalid("Invalid tax_behavior", f"{base}[price_data][tax_behavior]")
+        if tax_behavior == "inclusive":
+            raise _invalid("The Stripe stand-in supports only tax-exclusive prices.",
+                           f"{base}[price_data][tax_behavior]")
+        tax_code = product_data.get("tax_code") or None
+        if tax_code is not None and not (isinstance(tax_code, str) and tax_code.startswith("txcd_")):
+            raise _invalid("Invalid tax_code", f"{base}[price_data][product_data][tax_code]")
         parsed.append({
             "id": _random_id("li_"),
             "object": "item",
@@ -268,7 +284,15 @@ def _parse_line_items(value: Any) -> tuple[list[dict], str]:
                 "type": "one_time",
                 "currency": item_currency,
                 "unit_amount": unit_amount,
-                "product": _random_id("prod_"),
+                "product": {
+                    "id": _random_id("prod_"),
+                    "object": "product",
+                    "name": name.strip(),
+                    "metadata": _parse_metadata(product_data.get("metadata"),
+                                                f"{base}[price_data][product_data][metadata]"),
+                    "tax_code": tax_code,
+                },
+                "tax_behavior": tax_behavior or "unspecified",
                 "active": False,
             },
         })
@@ -317,6 +341,15 @@ def parse_create_params(data: dict, now: int) -> dict[str, Any]:
     intent_data = data.get("payment_intent_data") or {}
     if not isinstance(intent_data, dict):
         raise _invalid("Invalid object: payment_intent_data", "payment_intent_data")
+    customer = data.get("customer") or None
+    if customer is not None:
+        customer = _as_str(customer, "customer", max_length=255)
+        if data.get("customer_email"):
+            raise _invalid("You may only specify one of these parameters: customer, customer_email.",
+                           "customer_email")
+    automatic_tax = data.get("automatic_tax") or {}
+    if not isinstance(automatic_tax, dict):
+        raise _invalid("Invalid object: automatic_tax", "automatic_tax")
     return {
         "line_items": line_items,
         "currency": currency,
@@ -330,7 +363,25 @@ def parse_create_params(data: dict, now: int) -> dict[str, Any]:
         "payment_method_types": payment_method_types,
         "payment_intent_metadata": _parse_metadata(intent_data.get("metadata"),
                                                    "payment_intent_data[metadata]"),
+        "customer": customer,
+        "automatic_tax": str(automatic_tax.get("enabled", "")).lower() == "true",
     }
+
+
+def add_sample_tax(fields: dict[str, Any], address: dict | None) -> None:
+    """Stripe Tax, imitated with the SAMPLE rates: tax each line item for `address`, and
+    add it to the amounts (prices are tax-exclusive)."""
+    address = address or {}
+    rate = tax_rates.sample_rate(address.get("country"), address.get("state"))
+    total_tax = 0
+    for item in fields["line_items"]:
+        tax = tax_rates.line_tax(item["amount_subtotal"], rate, item["price"]["product"]["tax_code"])
+        item["amount_tax"] = tax
+        item["amount_total"] = item["amount_subtotal"] + tax
+        total_tax += tax
+    fields["amount_tax"] = total_tax
+    fields["amount_total"] += total_tax
+    fields["tax_label"] = rate.label if rate else "No sales tax for this address (sample rates)"
 
 
 def _parse_expand(value: Any) -> list[str]:
@@ -360,6 +411,10 @@ class CheckoutSession:
     expires_at: int
     payment_method_types: list[str]
     payment_intent_metadata: dict[str, str]
+    customer: str | None = None
+    automatic_tax: bool = False
+    amount_tax: int = 0
+    tax_label: str = ""
     created: int = field(default_factory=lambda: int(time.time()))
     status: str = "open"  # open | complete | expired
     payment_status: str = "unpaid"  # unpaid | paid
@@ -375,8 +430,13 @@ class CheckoutSession:
             "url": self.url if self.status == "open" else None,
             "status": self.status,
             "payment_status": self.payment_status,
-            "amount_subtotal": self.amount_total,
+            "amount_subtotal": self.amount_total - self.amount_tax,
             "amount_total": self.amount_total,
+            "total_details": {"amount_discount": 0, "amount_shipping": 0,
+                              "amount_tax": self.amount_tax},
+            "automatic_tax": {"enabled": self.automatic_tax, "liability": None,
+                              "status": "complete" if self.automatic_tax else None},
+            "customer": self.customer,
             "currency": self.currency,
             "metadata": dict(self.metadata),
             "client_reference_id": self.client_reference_id,
@@ -391,16 +451,20 @@ class CheckoutSession:
         }
         for path in expand or []:
             if path == "line_items":
-                obj["line_items"] = self.line_items_list()
+                obj["line_items"] = self.line_items_list(expand)
             elif path == "payment_intent" and self.payment_intent:
                 obj["payment_intent"] = ls_resources.PaymentIntent._api_retrieve(
                     self.payment_intent)._export()
         return obj
 
-    def line_items_list(self) -> dict[str, Any]:
+    def line_items_list(self, expand: list[str] | None = None) -> dict[str, Any]:
+        items = [json.loads(json.dumps(item)) for item in self.line_items]
+        if not {"data.price.product", "line_items.data.price.product"} & set(expand or []):
+            for item in items:  # a product id, as Stripe gives it unexpanded
+                item["price"]["product"] = item["price"]["product"]["id"]
         return {
             "object": "list",
-            "data": [json.loads(json.dumps(item)) for item in self.line_items],
+            "data": items,
             "has_more": False,
             "url": f"/v1/checkout/sessions/{self.id}/line_items",
         }
@@ -444,6 +508,8 @@ class StandinState:
         self.last_event_by_session: dict[str, EventRecord] = {}
         self.idempotent_responses: dict[tuple[str, str], tuple[str, int, bytes]] = {}
         self.idempotency_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # Stripe's `shipping` of the customers created here (localstripe has no such field)
+        self.customer_shipping: dict[str, dict] = {}
         self.http: ClientSession | None = None
         self.tasks: set[asyncio.Task] = set()
 
@@ -469,6 +535,7 @@ class StandinState:
         self.events.clear()
         self.last_event_by_session.clear()
         self.idempotent_responses.clear()
+        self.customer_shipping.clear()
         ls_resources.store.clear()
 
     # lifecycle
@@ -501,7 +568,23 @@ class StandinState:
     def base_url(self, request: web.Request) -> str:
         return self.public_url or str(request.url.origin())
 
+    def tax_address(self, customer_id: str | None) -> dict | None:
+        """The address Stripe Tax would use for a customer: shipping, else billing."""
+        if not customer_id:
+            return None
+        shipping = self.customer_shipping.get(customer_id)
+        if shipping and isinstance(shipping.get("address"), dict):
+            return shipping["address"]
+        try:
+            return ls_resources.Customer._api_retrieve(customer_id).address
+        except UserError:
+            raise _invalid(f"No such customer: '{customer_id}'", "customer",
+                           code="resource_missing") from None
+
     def create_session(self, fields: dict[str, Any], base_url: str) -> CheckoutSession:
+        address = self.tax_address(fields.get("customer"))
+        if fields.get("automatic_tax"):
+            add_sample_tax(fields, address)
         session_id = _random_id("cs_test_", 58)
         session = CheckoutSession(id=session_id, url=f"{base_url}/pay/{session_id}", **fields)
         self.sessions[session_id] = session
@@ -762,6 +845,24 @@ async def create_session(request: web.Request) -> web.Response:
     return ls_server.json_response(session.to_dict(expand))
 
 
+async def create_customer(request: web.Request) -> web.Response:
+    """localstripe's customer, plus Stripe's `shipping` (name and address), kept by the
+    stand-in for the tax of the customer's Checkout Sessions."""
+    state = _state(request)
+    data = await ls_server.get_post_data(request) or {}
+    expand = data.pop("expand", None)
+    shipping = data.pop("shipping", None)
+    if shipping is not None and not (isinstance(shipping, dict)
+                                     and isinstance(shipping.get("address"), dict)):
+        raise _invalid("Invalid object: shipping needs an address", "shipping")
+    customer = ls_resources.Customer._api_create(**data)
+    exported = customer._export(expand=expand)
+    if shipping is not None:
+        state.customer_shipping[customer.id] = shipping
+        exported["shipping"] = shipping
+    return ls_server.json_response(exported)
+
+
 async def list_sessions(request: web.Request) -> web.Response:
     sessions = sorted(_state(request).sessions.values(), key=lambda s: s.created, reverse=True)
     return ls_server.json_response({"object": "list", "url": "/v1/checkout/sessions",
@@ -776,7 +877,8 @@ async def retrieve_session(request: web.Request) -> web.Response:
 
 async def session_line_items(request: web.Request) -> web.Response:
     session = _state(request).get_session(request.match_info["id"])
-    return ls_server.json_response(session.line_items_list())
+    expand = _parse_expand(ls_server.unflatten_data(request.query).get("expand"))
+    return ls_server.json_response(session.line_items_list(expand))
 
 
 async def expire_session(request: web.Request) -> web.Response:
@@ -823,14 +925,20 @@ def _render_page(state: StandinState, session: CheckoutSession | None, *, messag
             "<tr><td>{name}</td><td class=num>{qty}</td><td class=num>{unit}</td><td class=num>{sub}</td></tr>"
             .format(name=esc(item["description"]), qty=item["quantity"],
                     unit=esc(format_money(item["price"]["unit_amount"], session.currency)),
-                    sub=esc(format_money(item["amount_total"], session.currency)))
+                    sub=esc(format_money(item["amount_subtotal"], session.currency)))
             for item in session.line_items)
         total = esc(format_money(session.amount_total, session.currency))
+        tax_row = ""
+        if session.automatic_tax:
+            tax_row = (f"<tr><td colspan=3>Tax: {esc(session.tax_label)}</td>"
+                       f'<td class="num" data-testid="tax">'
+                       f"{esc(format_money(session.amount_tax, session.currency))}</td></tr>")
         parts = [
             "<table><thead><tr><th>Item</th><th class=num>Qty</th><th class=num>Unit price</th>"
             "<th class=num>Amount</th></tr></thead>",
             f"<tbody>{rows}</tbody>",
-            f'<tfoot><tr><th colspan=3>Total</th><th class="num total">{total}</th></tr></tfoot></table>',
+            f"<tfoot>{tax_row}"
+            f'<tr><th colspan=3>Total</th><th class="num total">{total}</th></tr></tfoot></table>',
         ]
         if session.customer_email:
             parts.append(f"<p>Receipt to: {esc(session.customer_email)}</p>")
@@ -982,6 +1090,7 @@ OUR_ROUTES = (
     ("GET", "/v1/checkout/sessions/{id}/line_items", session_line_items),
     ("POST", "/v1/checkout/sessions/{id}/expire", expire_session),
     ("POST", "/v1/refunds", create_refund),
+    ("POST", "/v1/customers", create_customer),
     ("GET", "/", index),
     ("GET", "/pay/{id}", pay_page),
     ("POST", "/pay/{id}", pay_submit),

@@ -97,3 +97,16 @@ def make_customer(email="kim@example.com", password="correct horse battery stapl
     db.session.add(customer)
     db.session.commit()
     return customer
+
+
+def make_discount_code(code="SAVE10", kind="percent", percent=10, amount_cents=0, **fields):
+    """A discount code, active and unlimited unless `fields` say otherwise."""
+    from shop.discounts.models import DiscountCode
+
+    values = dict(code=code, kind=kind, percent=percent if kind == "percent" else 0,
+                  amount_cents=amount_cents, min_subtotal_cents=0, uses=0, active=True)
+    values.update(fields)
+    discount = DiscountCode(**values)
+    db.session.add(discount)
+    db.session.commit()
+    return discount

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from shop.catalog.models import Product, Variant
 from shop.extensions import db
@@ -38,9 +38,16 @@ def dashboard_numbers(now: datetime) -> dict:
         .where(Variant.on_hand - Variant.reserved <= Variant.low_stock_threshold)
         .order_by(Variant.on_hand - Variant.reserved, Variant.sku).limit(20)).all()
     week_ago = now - timedelta(days=7)
+    # Sales kept (captured less refunded) and, of them, the sales tax collected for the
+    # authorities: each order's tax in proportion to what of its payment was kept.
+    kept_tax = case((Order.captured_cents > 0,
+                     Order.tax_cents * (Order.captured_cents - Order.refunded_cents)
+                     // Order.captured_cents), else_=0)
     sales = db.session.execute(
-        select(func.count(Order.id), func.coalesce(func.sum(Order.captured_cents - Order.refunded_cents), 0))
-        .where(Order.paid_at >= week_ago)).one()
+        select(func.count(Order.id).label("orders"),
+               func.coalesce(func.sum(Order.captured_cents - Order.refunded_cents), 0).label("kept"),
+               func.coalesce(func.sum(kept_tax), 0).label("tax"))
+        .where(Order.paid_at >= week_ago)).mappings().one()
     today = now.astimezone(ZoneInfo(config.timezone)).date()
     rows = []
     for order in to_ship:
@@ -70,6 +77,8 @@ def dashboard_numbers(now: datetime) -> dict:
                                          .where(WarrantyClaim.status == "requested")),
         "new_messages": db.session.scalar(select(func.count()).select_from(ContactMessage)
                                           .where(ContactMessage.status == "new")),
-        "orders_this_week": sales[0],
-        "sales_this_week_cents": int(sales[1]),
+        "orders_this_week": sales["orders"],
+        "sales_this_week_cents": int(sales["kept"]),
+        "sales_tax_this_week_cents": int(sales["tax"]),
+        "sales_before_tax_this_week_cents": int(sales["kept"]) - int(sales["tax"]),
     }

@@ -4,7 +4,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.cart.service import MAX_QUANTITY
-from shop.forms import WholeNumberField
+from shop.forms import WholeNumberField, strip
 
 
 class AddToCartForm(FlaskForm):
@@ -29,3 +29,13 @@ class DestinationForm(FlaskForm):
     country = SelectField("Ship to", validators=[DataRequired()])
     region = StringField("State / province", validators=[
         Optional(), Length(max=3), Regexp(r"^[A-Za-z]{2,3}$", message="Use the 2-letter code, like NY or ON.")])
+
+
+class DiscountCodeForm(FlaskForm):
+    code = StringField("Discount code", filters=[strip], validators=[
+        DataRequired(message="Enter a discount code."), Length(max=40, message="That code is too long."),
+        Regexp(r"^[A-Za-z0-9_-]+$", message="A code has only letters, digits, - and _.")])
+
+
+class RemoveDiscountForm(FlaskForm):
+    """Only the CSRF token: take the code off the cart."""

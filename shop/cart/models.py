@@ -14,6 +14,8 @@ class Cart(db.Model):
     token = db.Column(db.String(64), nullable=False, unique=True)
     country = db.Column(db.String(2), nullable=False, default="US")
     region = db.Column(db.String(3), nullable=False, default="")
+    # A discount code the customer entered (checked again at every pricing), or "".
+    discount_code = db.Column(db.String(40), nullable=False, default="", server_default="")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
                            index=True)

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, Variant
+from shop.discounts import service as discounts
 from shop.extensions import db
-from shop.rules import delivery, shipping
+from shop.rules import delivery, discounts as discount_rules, shipping
 from shop.rules.estimates import PricedOption, priced_options
 
 MAX_QUANTITY = 99
@@ -41,6 +42,8 @@ class CartLine:
     width_cm: int
     height_cm: int
     purchasable: bool
+    product_id: int
+    category_id: int
 
     @property
     def line_total_cents(self) -> int:
@@ -66,6 +69,8 @@ class CartSummary:
     quote: shipping.ShippingQuote | None
     options: list[PricedOption]
     destination: shipping.Destination
+    # the cart's discount code as checked now (None: the cart holds no code)
+    discount: discounts.CartDiscount | None = None
 
     @property
     def count(self) -> int:
@@ -86,6 +91,23 @@ class CartSummary:
 
     def option(self, method: str) -> PricedOption | None:
         return next((o for o in self.options if o.option.method == method), None)
+
+    @property
+    def discount_problem(self) -> str:
+        """Why the cart's code does not apply now ("" when it does, or there is none)."""
+        return self.discount.problem if self.discount is not None else ""
+
+    def discount_for(self, option: shipping.ShippingOption | None) -> discount_rules.Discount:
+        """What the cart's code takes off the lines and, with `option`, off its shipping."""
+        if self.discount is None or self.discount.terms is None:
+            return discount_rules.NO_DISCOUNT
+        return discount_rules.apply(self.discount.terms, discounts.discount_lines(self.lines),
+                                    option.total_cents if option else 0)
+
+    def total_before_tax(self, option: shipping.ShippingOption | None) -> int:
+        """Subtotal less the discount, plus `option`'s shipping: what is due before tax."""
+        shipping_cents = option.total_cents if option else 0
+        return self.subtotal_cents + shipping_cents - self.discount_for(option).total_cents
 
 
 def estimate_destination(country: str, region: str) -> shipping.Destination:
@@ -256,18 +278,20 @@ def cart_lines(cart_id: int) -> list[CartLine]:
     """The cart's lines with current prices and stock (one query)."""
     rows = db.session.execute(
         select(
-            Variant.id, Variant.sku, Product.slug, Product.name, Variant.option_value,
-            Product.image_path, CartItem.quantity, Variant.price_cents,
-            CartItem.price_seen_cents, Variant.on_hand - Variant.reserved, Variant.weight_g,
-            Variant.length_cm, Variant.width_cm, Variant.height_cm,
-            Product.status == "published",
+            Variant.id.label("variant_id"), Variant.sku, Product.slug.label("product_slug"),
+            Product.name, Variant.option_value.label("option"), Product.image_path,
+            CartItem.quantity, Variant.price_cents.label("unit_price_cents"),
+            CartItem.price_seen_cents, (Variant.on_hand - Variant.reserved).label("available"),
+            Variant.weight_g, Variant.length_cm, Variant.width_cm, Variant.height_cm,
+            (Product.status == "published").label("purchasable"),
+            Product.id.label("product_id"), Product.category_id,
         )
         .join(Variant, Variant.id == CartItem.variant_id)
         .join(Product, Product.id == Variant.product_id)
         .where(CartItem.cart_id == cart_id)
         .order_by(CartItem.id)
-    ).all()
-    return [CartLine(*row[:-1], purchasable=bool(row[-1])) for row in rows]
+    ).mappings().all()
+    return [CartLine(**{**row, "purchasable": bool(row["purchasable"])}) for row in rows]
 
 
 def count_items(token: str | None) -> int:
@@ -282,13 +306,15 @@ def count_items(token: str | None) -> int:
 
 def summarise(lines: list[CartLine], destination: shipping.Destination, now: datetime,
               shipping_config=shipping.DEFAULT_SHIPPING_CONFIG,
-              delivery_config=delivery.DEFAULT_DELIVERY_CONFIG) -> CartSummary:
-    """Price the lines: subtotal, shipping options and their delivery promises."""
+              delivery_config=delivery.DEFAULT_DELIVERY_CONFIG,
+              discount_code: str = "") -> CartSummary:
+    """Price the lines: subtotal, shipping options and their delivery promises, and the
+    cart's discount code checked against them now (one query when there is a code)."""
     subtotal = sum(line.line_total_cents for line in lines)
     if not lines:
         return CartSummary(lines, 0, None, [], destination)
     quote = shipping.quote_shipping([line.ship_item() for line in lines], destination, subtotal,
                                     shipping_config)
     return CartSummary(lines, subtotal, quote, priced_options(quote, now, delivery_config),
-                       destination)
+                       destination, discounts.for_cart(discount_code, lines, now))
 

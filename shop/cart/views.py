@@ -6,7 +6,9 @@ from shop import clock
 from shop.redirects import safe_next
 from shop.cart import cookie, service
 from shop.forms import first_error
-from shop.cart.forms import AddToCartForm, DestinationForm, RemoveLineForm, UpdateLineForm
+from shop.cart.forms import (AddToCartForm, DestinationForm, DiscountCodeForm, RemoveDiscountForm,
+                             RemoveLineForm, UpdateLineForm)
+from shop.discounts import service as discounts
 from shop.rules import shipping
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -28,15 +30,19 @@ def view():
     cart = service.find_cart(cookie.read().token)
     lines = service.cart_lines(cart.id) if cart else []
     country, region = (cart.country, cart.region) if cart else ("US", "")
-    summary = service.summarise(lines, service.estimate_destination(country, region), clock.now())
+    summary = service.summarise(lines, service.estimate_destination(country, region), clock.now(),
+                                discount_code=cart.discount_code if cart else "")
     form = DestinationForm(country=country, region=region)
     form.country.choices = shipping.countries_served()
     cheapest = min(summary.options, key=lambda o: o.option.total_cents, default=None)
-    total = summary.subtotal_cents + (cheapest.option.total_cents if cheapest else 0)
+    option = cheapest.option if cheapest else None
+    total = summary.total_before_tax(option)
     g.cart_count = summary.count
     response = make_response(render_template(
         "cart/cart.html", summary=summary, destination_form=form, cheapest=cheapest,
-        total_cents=total, update_form=UpdateLineForm(), remove_form=RemoveLineForm(),
+        total_cents=total, discount=summary.discount_for(option),
+        update_form=UpdateLineForm(), remove_form=RemoveLineForm(),
+        discount_form=DiscountCodeForm(formdata=None), remove_discount_form=RemoveDiscountForm(),
         financing=total >= current_app.config["FINANCING_MIN_CENTS"],
     ))
     if cart is not None and summary.count != cookie.read().count:
@@ -100,3 +106,40 @@ def destination():
     cart = service.get_or_create_cart(token)
     service.set_destination(cart, form.country.data, form.region.data or "")
     return _redirect_with_cookie(url_for("cart.view"), cart)
+
+
+@bp.post("/discount")
+def apply_discount():
+    """Put a discount code on the cart, or say why it can't be used."""
+    form = DiscountCodeForm()
+    cart = service.find_cart(cookie.read().token)
+    if cart is None:
+        flash("Your cart is empty.", "error")
+        return redirect(url_for("cart.view"), code=303)
+    if not form.validate():
+        flash(first_error(form), "error")
+        return _refused()
+    try:
+        flash(discounts.set_cart_code(cart, form.code.data, service.cart_lines(cart.id),
+                                      clock.now()), "success")
+    except discounts.DiscountRefused as error:
+        flash(str(error), "error")
+        return _refused()
+    return redirect(url_for("cart.view"), code=303)
+
+
+def _refused():
+    """The cart page again, with the flashed reason, as a 400: nothing was changed."""
+    response = view()
+    response.status_code = 400
+    return response
+
+
+@bp.post("/discount/remove")
+def remove_discount():
+    form = RemoveDiscountForm()
+    cart = service.find_cart(cookie.read().token)
+    if cart is not None and form.validate() and cart.discount_code:
+        discounts.clear_cart_code(cart)
+        flash("Discount code removed.", "success")
+    return redirect(url_for("cart.view"), code=303)

@@ -13,16 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.cart import service as cart_service
+from shop.cart.models import Cart
 from shop.catalog.models import Category, Product, Variant
 from shop.database import commit_keeping_loaded, utcnow
+from shop.discounts import service as discounts
 from shop.extensions import db
 from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine
 from shop.payments import gateway, service as payments
-from shop.rules import delivery, returns, shipping, warranty
+from shop.rules import delivery, discounts as discount_rules, returns, shipping, warranty
 from shop.web_cache import versions
 
 RESERVATION_MINUTES = 30
+# Stripe Tax product tax codes: general tangible goods, and shipping.
+GOODS_TAX_CODE = "txcd_99999999"
+SHIPPING_TAX_CODE = "txcd_92010001"
 # Stripe wants a session to live at least 30 minutes from its creation; a minute of margin.
 SESSION_MINUTES = 31
 
@@ -62,16 +67,16 @@ class CheckoutDetails:
     note: str
 
 
-def _catalog_facts(variant_ids: list[int]) -> dict[int, tuple]:
-    """Per variant: warranty kind, product overrides, final sale, product slug (one query)."""
+def _catalog_facts(variant_ids: list[int]) -> dict[int, dict]:
+    """Per variant id: warranty_kind, warranty_overrides, final_sale, slug (one query)."""
     rows = db.session.execute(
-        select(Variant.id, Category.warranty_kind, Product.warranty_overrides,
-               Product.final_sale, Product.slug)
+        select(Variant.id.label("variant_id"), Category.warranty_kind,
+               Product.warranty_overrides, Product.final_sale, Product.slug)
         .join(Product, Product.id == Variant.product_id)
         .join(Category, Category.id == Product.category_id)
         .where(Variant.id.in_(variant_ids))
-    ).all()
-    return {row[0]: row[1:] for row in rows}
+    ).mappings().all()
+    return {row["variant_id"]: row for row in rows}
 
 
 def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
@@ -90,9 +95,15 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     if not lines:
         raise CheckoutError("Your cart is empty.")
     destination = shipping.Destination(details.country, details.region)
-    summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config)
+    cart = db.session.get(Cart, cart_id)  # loaded already by the caller: no query
+    code = cart.discount_code if cart is not None else ""
+    summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config,
+                                     discount_code=code)
     if summary.problems:
         raise CheckoutError(summary.problems[0])
+    if summary.discount_problem:
+        raise CheckoutError(f"{summary.discount_problem} Remove the code in your cart to check "
+                            "out without it.")
     if not summary.quote.served:
         problems = " ".join(p.reason for p in summary.quote.problems)
         raise CheckoutError(f"{summary.quote.reason}. {problems}".strip())
@@ -101,7 +112,10 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
         raise CheckoutError("Please choose one of the shipping methods offered for your address.")
 
     facts = _catalog_facts([line.variant_id for line in lines])
-    shipping_by_sku = _shipping_by_sku(chosen.option)
+    discount = summary.discount_for(chosen.option)
+    terms = summary.discount.terms if summary.discount else None
+    # the shipping each line paid: none when a code made shipping free
+    shipping_by_sku = _shipping_by_sku(chosen.option) if not discount.shipping_cents else {}
     order = Order(
         number=orders.new_order_number(), status="pending_payment",
         email=details.email.strip().lower(), name=details.name, phone=details.phone,
@@ -110,30 +124,40 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
         shipping_method=chosen.option.method, shipping_label=chosen.option.label,
         discreet=details.discreet, note=details.note,
         subtotal_cents=summary.subtotal_cents, shipping_cents=chosen.option.total_cents,
-        total_cents=summary.subtotal_cents + chosen.option.total_cents,
+        discount_cents=discount.total_cents, shipping_discount_cents=discount.shipping_cents,
+        discount_code=discount.code, discount_code_id=terms.code_id if terms else None,
+        tax_cents=0, shipping_tax_cents=0,  # Stripe computes the tax at payment
+        total_cents=summary.total_before_tax(chosen.option),
         delivery_promise=chosen.promise.to_dict(), cart_id=cart_id, created_at=now,
         reservation_expires_at=now + timedelta(minutes=RESERVATION_MINUTES),
     )
     db.session.add(order)
     for line in lines:
-        kind, overrides, final_sale, slug = facts[line.variant_id]
+        fact = facts[line.variant_id]
         order.lines.append(OrderLine(
-            variant_id=line.variant_id, product_slug=slug, sku=line.sku, name=line.name,
+            variant_id=line.variant_id, product_slug=fact["slug"], sku=line.sku, name=line.name,
             option=line.option, quantity=line.quantity, unit_price_cents=line.unit_price_cents,
             weight_g=line.weight_g,
             shipping_class=shipping.item_shipping_class(line.ship_item(), shipping_config),
             shipping_cents=shipping_by_sku.get(line.sku, 0),
-            warranty_terms=warranty.terms_to_dicts(warranty.product_terms(kind, overrides)),
-            final_sale=bool(final_sale),
+            discount_cents=discount.by_line.get(line.sku, 0), tax_cents=0,
+            warranty_terms=warranty.terms_to_dicts(
+                warranty.product_terms(fact["warranty_kind"], fact["warranty_overrides"])),
+            final_sale=bool(fact["final_sale"]),
             return_window_days=return_policy.window_days,
         ))
     try:
         db.session.flush()  # the one-pending-order-per-cart index refuses a second one here
         for line in lines:
             orders.reserve_line(line.variant_id, line.quantity, line.name)
+        if terms is not None:  # the use is taken now, while the order waits for payment
+            discounts.take_use(terms, order.email, now)
         orders.record_status(order, "pending_payment", actor="customer")
         commit_keeping_loaded(db.session())
     except orders.OutOfStock as error:
+        db.session.rollback()
+        raise CheckoutError(str(error)) from None
+    except discounts.DiscountRefused as error:
         db.session.rollback()
         raise CheckoutError(str(error)) from None
     except IntegrityError:
@@ -206,24 +230,54 @@ def _shipping_by_sku(option: shipping.ShippingOption) -> dict[str, int]:
 
 
 def payment_line_items(order: Order) -> list[gateway.LineItem]:
-    """What Stripe charges: one line per order line plus shipping, all priced by us."""
-    items = [gateway.LineItem(f"{line.name} {line.option}".strip(), line.unit_price_cents,
-                              line.quantity) for line in order.lines]
-    if order.shipping_cents:
-        items.append(gateway.LineItem(f"Shipping: {order.shipping_label}", order.shipping_cents, 1))
+    """What Stripe charges before tax: each order line at its discounted price, plus shipping,
+    all priced by us.
+
+    A discount goes into the line prices (not a Stripe coupon): Stripe Tax then taxes
+    exactly the amounts we charge, line by line (a coupon would be spread by Stripe over
+    every line, shipping included, in its own rounding), and the sum of the lines is our
+    total to the cent. A line whose discount does not divide evenly over its units is sent
+    as two line items, some units a cent dearer (`discounts.payment_units`)."""
+    items = []
+    for line in order.lines:
+        name = f"{line.name} {line.option}".strip()
+        if line.discount_cents:
+            name = f"{name} (code {order.discount_code})"
+        for unit_amount, units in discount_rules.payment_units(
+                line.unit_price_cents, line.quantity, line.discount_cents):
+            items.append(gateway.LineItem(name, unit_amount, units, tax_code=GOODS_TAX_CODE,
+                                          ref=f"line-{line.id}"))
+    shipping_due = order.shipping_cents - order.shipping_discount_cents
+    if shipping_due:
+        items.append(gateway.LineItem(f"Shipping: {order.shipping_label}", shipping_due, 1,
+                                      tax_code=SHIPPING_TAX_CODE, ref="shipping"))
     return items
 
 
+def tax_address(order: Order) -> gateway.ShippingAddress:
+    """Where the order ships: the address Stripe Tax computes the tax for."""
+    return gateway.ShippingAddress(
+        name=order.name, line1=order.address1, line2=order.address2, city=order.city,
+        state=order.region, postal_code=order.postal_code, country=order.country)
+
+
 def start_payment(order: Order, client: gateway.StripeClient, *, success_url: str,
-                  cancel_url: str, payment_methods: tuple[str, ...]) -> str:
+                  cancel_url: str, payment_methods: tuple[str, ...],
+                  automatic_tax: bool = True) -> str:
     """Create the Checkout Session and return its URL; on failure release the order.
 
-    The reservation is extended to the session's own expiry, so stock is held
-    exactly as long as the customer can still pay.
+    With `automatic_tax`, a Stripe Customer holding the shipping address is created first
+    (Checkout computes tax for an existing customer's shipping address) and Stripe Tax adds
+    the sales tax to our tax-exclusive prices; the tax is read back at fulfilment. The
+    reservation is extended to the session's own expiry, so stock is held exactly as long
+    as the customer can still pay.
     """
     expires_at = utcnow() + timedelta(minutes=SESSION_MINUTES)
     _write_order(order, reservation_expires_at=max(order.reservation_expires_at, expires_at))
     try:
+        customer_id = client.create_customer(
+            email=order.email, shipping=tax_address(order),
+            idempotency_key=f"checkout-customer-{order.number}") if automatic_tax else None
         session = client.create_checkout_session(
             order_ref=order.number, line_items=payment_line_items(order),
             customer_email=order.email, success_url=success_url, cancel_url=cancel_url,
@@ -231,6 +285,7 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
             payment_method_types=payment_methods,
             idempotency_key=f"checkout-session-{order.number}",
             metadata={"order_number": order.number},
+            customer_id=customer_id, automatic_tax=automatic_tax,
         )
     except gateway.PaymentError:
         cancel_unpaid(order, note="Payment provider could not be reached")
@@ -257,6 +312,7 @@ def cancel_unpaid(order: Order, note: str, status: str = "cancelled", actor: str
     if not orders.transition(order.id, ("pending_payment",), status, reservation_released=True):
         return False
     orders.release_lines(order)
+    discounts.give_back_use(order.discount_code_id, order.email)
     orders.record_status(order, status, actor=actor, note=note)
     db.session.commit()
     versions.stock_moved(orders.held_units(order))

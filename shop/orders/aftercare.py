@@ -40,10 +40,14 @@ def delivered_on(order: Order, zone_name: str) -> date | None:
 
 def return_decision(order: Order, line: OrderLine, reason: str, quantity: int, on: date,
                     zone_name: str) -> returns.ReturnDecision:
+    shipping_paid = order.shipping_cents - order.shipping_discount_cents
     return_line = returns.ReturnLine(
         quantity=line.quantity, unit_price_cents=line.unit_price_cents,
         shipping_paid_cents=line.shipping_cents, final_sale=line.final_sale,
-        delivered_on=delivered_on(order, zone_name))
+        delivered_on=delivered_on(order, zone_name), discount_cents=line.discount_cents,
+        tax_cents=line.tax_cents,  # the line's share of the tax on shipping, as it paid it:
+        shipping_tax_cents=order.shipping_tax_cents * line.shipping_cents // shipping_paid
+        if shipping_paid > 0 else 0)
     return returns.return_eligibility(return_line, reason, on, quantity=quantity)
 
 

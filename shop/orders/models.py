@@ -17,7 +17,12 @@ class Order(db.Model):
 
     __tablename__ = "shop_order"
     __table_args__ = (
-        CheckConstraint("total_cents = subtotal_cents + shipping_cents", name="total_adds_up"),
+        CheckConstraint("total_cents = subtotal_cents - discount_cents + shipping_cents + tax_cents",
+                        name="total_adds_up"),
+        CheckConstraint("discount_cents >= 0 AND discount_cents <= subtotal_cents + shipping_cents",
+                        name="discount_within_order"),
+        CheckConstraint("tax_cents >= 0 AND shipping_tax_cents >= 0 AND shipping_tax_cents <= tax_cents",
+                        name="tax_not_negative"),
         CheckConstraint("refunded_cents >= 0 AND refunded_cents <= captured_cents",
                         name="refunds_within_capture"),
         Index("ix_shop_order_status_created", "status", "created_at"),
@@ -46,7 +51,20 @@ class Order(db.Model):
     note = db.Column(db.String(1000), nullable=False, default="")
     subtotal_cents = db.Column(db.Integer, nullable=False)
     shipping_cents = db.Column(db.Integer, nullable=False)
+    # Taken off by a discount code: the lines' discounts plus `shipping_discount_cents`.
+    discount_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    shipping_discount_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Sales tax Stripe computed (Stripe Tax, or the stand-in's sample rates), read back from
+    # the paid Checkout Session: 0 until then. Of it, the tax on shipping.
+    tax_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    shipping_tax_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # subtotal - discount + shipping + tax: before payment, without tax (not known yet).
     total_cents = db.Column(db.Integer, nullable=False)
+    # The code used, as typed by the shop (upper case), and its row; the use it took is
+    # given back when the order closes unpaid.
+    discount_code = db.Column(db.String(40), nullable=False, default="", server_default="")
+    discount_code_id = db.Column(db.Integer, db.ForeignKey("discount_code.id"), nullable=True,
+                                 index=True)
     captured_cents = db.Column(db.Integer, nullable=False, default=0)
     refunded_cents = db.Column(db.Integer, nullable=False, default=0)
     # The delivery promise the order was sold with (shop.rules.delivery.DeliveryPromise.to_dict()).
@@ -80,6 +98,8 @@ class OrderLine(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("discount_cents >= 0 AND discount_cents <= unit_price_cents * quantity "
+                        "AND tax_cents >= 0", name="line_discount_and_tax"),
         CheckConstraint("return_requested >= 0 AND return_requested <= quantity",
                         name="returns_within_quantity"),
         # A unit is returned (refunded or replaced through a return) or replaced under
@@ -100,6 +120,9 @@ class OrderLine(db.Model):
     weight_g = db.Column(db.Integer, nullable=False)
     shipping_class = db.Column(db.String(10), nullable=False, default="parcel")
     shipping_cents = db.Column(db.Integer, nullable=False, default=0)
+    # The discount code's share of this line, and the sales tax Stripe charged on it.
+    discount_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    tax_cents = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     # [{"component": "frame and welds", "months": 120}, ...] in force when sold.
     warranty_terms = db.Column(db.JSON, nullable=False, default=list)
     final_sale = db.Column(db.Boolean, nullable=False, default=False)
@@ -116,6 +139,11 @@ class OrderLine(db.Model):
     @property
     def line_total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
+
+    @property
+    def net_cents(self) -> int:
+        """What the customer paid for the line before tax: its total less its discount."""
+        return self.unit_price_cents * self.quantity - (self.discount_cents or 0)
 
     @property
     def units_open(self) -> int:

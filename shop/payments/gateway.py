@@ -64,11 +64,17 @@ class GatewayError(PaymentError):
 
 @dataclass(frozen=True)
 class LineItem:
-    """One server-priced line of a Checkout Session."""
+    """One server-priced line of a Checkout Session.
+
+    `tax_code` is Stripe Tax's product tax code (Stripe's default when empty); prices are
+    tax-exclusive (Stripe adds the tax). `ref` comes back on the session's line items (in
+    the product's metadata), to tell which of our lines a line item is."""
 
     name: str
     unit_amount_cents: int
     quantity: int
+    tax_code: str = ""
+    ref: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -97,10 +103,43 @@ class CheckoutSession:
     currency: str | None = None
     customer_email: str | None = None
     client_reference_id: str | None = None
+    # total_details: tax and discount Stripe applied (None: the object did not say)
+    amount_subtotal: int | None = None
+    amount_tax: int | None = None
+    amount_discount: int | None = None
 
     @property
     def is_paid(self) -> bool:
         return self.status == "complete" and self.payment_status == "paid"
+
+
+@dataclass(frozen=True)
+class SessionLineItem:
+    """A Checkout Session's line item as Stripe charged it (tax included when computed)."""
+    ref: str  # our LineItem.ref, "" when Stripe did not give it back
+    description: str
+    quantity: int
+    amount_subtotal: int
+    amount_tax: int
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    """Where the goods go: what Stripe Tax computes the tax for."""
+    name: str
+    line1: str
+    line2: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+    def as_params(self) -> dict[str, str]:
+        address = {"line1": self.line1, "city": self.city, "state": self.state,
+                   "postal_code": self.postal_code, "country": self.country}
+        if self.line2:
+            address["line2"] = self.line2
+        return {"name": self.name, "address": address}
 
 
 @dataclass(frozen=True)
@@ -175,6 +214,7 @@ def _session_from(obj: Any) -> CheckoutSession:
     customer_email = _str_or_none(data.get("customer_email"))
     if customer_email is None and isinstance(data.get("customer_details"), dict):
         customer_email = _str_or_none(data["customer_details"].get("email"))
+    details = data.get("total_details") if isinstance(data.get("total_details"), dict) else {}
     return CheckoutSession(
         id=data["id"],
         url=_str_or_none(data.get("url")),
@@ -187,7 +227,25 @@ def _session_from(obj: Any) -> CheckoutSession:
         currency=_str_or_none(data.get("currency")),
         customer_email=customer_email,
         client_reference_id=_str_or_none(data.get("client_reference_id")),
+        amount_subtotal=_int_or_none(data.get("amount_subtotal")),
+        amount_tax=_int_or_none(details.get("amount_tax")),
+        amount_discount=_int_or_none(details.get("amount_discount")),
     )
+
+
+def _line_item_from(data: Any) -> SessionLineItem | None:
+    """A session's line item, or None when it lacks what we need (amounts, quantity)."""
+    if not isinstance(data, dict):
+        return None
+    quantity, subtotal = _int_or_none(data.get("quantity")), _int_or_none(data.get("amount_subtotal"))
+    if quantity is None or subtotal is None:
+        return None
+    price = data.get("price") if isinstance(data.get("price"), dict) else {}
+    product = price.get("product") if isinstance(price.get("product"), dict) else {}
+    metadata = product.get("metadata") if isinstance(product.get("metadata"), dict) else {}
+    return SessionLineItem(ref=str(metadata.get("shop_ref") or ""),
+                           description=str(data.get("description") or ""), quantity=quantity,
+                           amount_subtotal=subtotal, amount_tax=_int_or_none(data.get("amount_tax")) or 0)
 
 
 def _refund_from(obj: Any) -> Refund:
@@ -256,31 +314,39 @@ class StripeClient:
         return f"StripeClient(api_base={self.api_base or 'https://api.stripe.com'!r})"
 
     # checkout sessions
+    def create_customer(self, *, email: str, shipping: ShippingAddress,
+                        idempotency_key: str) -> str:
+        """Create a Stripe Customer holding the shipping address (Checkout's tax address for
+        an existing customer); returns its id. Raises GatewayUnavailable, GatewayError."""
+        if not idempotency_key:
+            raise ValueError("create_customer needs an idempotency_key")
+        customer = self._call(self._client.v1.customers.create,
+                              params={"email": email, "name": shipping.name,
+                                      "shipping": shipping.as_params()},
+                              options={"idempotency_key": idempotency_key})
+        customer_id = _id_of(_plain(customer))
+        if customer_id is None:
+            raise GatewayError("The payment provider returned a customer without an id")
+        return customer_id
+
     def create_checkout_session(
         self, *, order_ref: str, line_items: Iterable[LineItem], customer_email: str | None,
         success_url: str, cancel_url: str, expires_at: int, payment_method_types: Iterable[str],
         idempotency_key: str, metadata: Mapping[str, str] | None = None, currency: str = "usd",
+        customer_id: str | None = None, automatic_tax: bool = False,
     ) -> CheckoutSession:
         """Create a hosted Checkout Session priced on our side, one line per LineItem.
 
         `order_ref` is sent as `client_reference_id` and as `metadata["order_id"]`
-        (unless metadata already names it). Raises GatewayUnavailable, GatewayError.
+        (unless metadata already names it). With `automatic_tax`, Stripe Tax adds the sales
+        tax for the address of `customer_id` (prices are tax-exclusive). Raises
+        GatewayUnavailable, GatewayError.
         """
         if not idempotency_key:
             raise ValueError("create_checkout_session needs an idempotency_key")
         params: dict[str, Any] = {
             "mode": "payment",
-            "line_items": [
-                {
-                    "price_data": {
-                        "currency": currency,
-                        "product_data": {"name": item.name},
-                        "unit_amount": item.unit_amount_cents,
-                    },
-                    "quantity": item.quantity,
-                }
-                for item in line_items
-            ],
+            "line_items": [_line_item_params(item, currency, automatic_tax) for item in line_items],
             "success_url": success_url,
             "cancel_url": cancel_url,
             "client_reference_id": str(order_ref),
@@ -288,14 +354,25 @@ class StripeClient:
             "expires_at": int(expires_at),
             "payment_method_types": list(payment_method_types),
         }
-        if customer_email:
+        if customer_id:  # Stripe refuses customer_email beside a customer
+            params["customer"] = customer_id
+        elif customer_email:
             params["customer_email"] = customer_email
+        if automatic_tax:
+            params["automatic_tax"] = {"enabled": True}
         session = self._call(self._client.v1.checkout.sessions.create, params=params,
                              options={"idempotency_key": idempotency_key})
         return _session_from(session)
 
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSession:
         return _session_from(self._call(self._client.v1.checkout.sessions.retrieve, session_id))
+
+    def checkout_session_line_items(self, session_id: str) -> list[SessionLineItem]:
+        """The session's line items with the tax Stripe charged on each (up to 100)."""
+        page = self._call(self._client.v1.checkout.sessions.line_items.list, session_id,
+                          params={"limit": 100, "expand": ["data.price.product"]})
+        items = [_line_item_from(item) for item in _plain(page).get("data") or []]
+        return [item for item in items if item is not None]
 
     def expire_checkout_session(self, session_id: str) -> CheckoutSession:
         """Expire an open session (Stripe refuses sessions that are not open: GatewayError)."""
@@ -373,6 +450,19 @@ class StripeClient:
             return method(*args, **kwargs)
         except stripe.StripeError as exc:
             raise _translate(exc) from exc
+
+
+def _line_item_params(item: LineItem, currency: str, automatic_tax: bool) -> dict[str, Any]:
+    product: dict[str, Any] = {"name": item.name}
+    if item.ref:
+        product["metadata"] = {"shop_ref": item.ref}
+    price: dict[str, Any] = {"currency": currency, "product_data": product,
+                             "unit_amount": item.unit_amount_cents}
+    if automatic_tax:
+        if item.tax_code:
+            product["tax_code"] = item.tax_code
+        price["tax_behavior"] = "exclusive"
+    return {"price_data": price, "quantity": item.quantity}
 
 
 def session_from_event_object(obj: Mapping[str, Any]) -> CheckoutSession:

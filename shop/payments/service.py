@@ -14,12 +14,14 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shop.cart.models import CartItem
+from shop.cart.models import Cart, CartItem
+from shop.discounts import service as discounts
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import service as orders
-from shop.orders.models import Order, OrderStatusChange, StripeEvent
+from shop.orders.models import Order, OrderLine, OrderStatusChange, StripeEvent
 from shop.payments import gateway, refunds
+from shop.rules import tax as tax_rules
 from shop.web_cache import versions
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,14 @@ SHOP_CURRENCY = "usd"
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 RELEASE_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_failed")
 REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed")
+
+
+@dataclass(frozen=True)
+class TaxCharged:
+    """The sales tax Stripe charged on a session, split over our order lines and shipping."""
+    total_cents: int
+    by_line: dict[int, int]  # order line id -> cents
+    shipping_cents: int
 
 
 @dataclass(frozen=True)
@@ -63,22 +73,74 @@ def fulfil_session(session: gateway.CheckoutSession, now: datetime, client=None)
         return Outcome("ignored")
     if not _charged_as_ordered(order, session):
         return _mismatch(order, session)
+    if order.paid_at is not None:  # a replay: nothing to ask Stripe again
+        return Outcome("already_paid", order.number)
+    tax = tax_charged(order, session, client)
     paid_values = dict(paid_at=now, captured_cents=session.amount_total,
                        stripe_payment_intent=session.payment_intent_id,
-                       stripe_session_id=session.id)
+                       stripe_session_id=session.id, tax_cents=tax.total_cents,
+                       shipping_tax_cents=tax.shipping_cents,
+                       total_cents=_before_tax(order) + tax.total_cents)
     if orders.transition(order.id, ("pending_payment",), "paid", **paid_values):
+        _record_line_tax(tax)
         db.session.refresh(order)
         orders.sell_lines(order)
         return _finish_paid(order, "paid")
     db.session.refresh(order)
     if order.status in ("expired", "cancelled") and order.paid_at is None:
-        return _late_payment(order, session, now, client, paid_values)
+        return _late_payment(order, session, now, client, paid_values, tax)
     return Outcome("already_paid", order.number)
 
 
+def _before_tax(order: Order) -> int:
+    """What the order costs before tax: the total less the tax stored on it (none until paid)."""
+    return order.total_cents - order.tax_cents
+
+
 def _charged_as_ordered(order: Order, session: gateway.CheckoutSession) -> bool:
-    return session.amount_total == order.total_cents \
+    """Stripe took our pre-tax total plus the tax it computed, in our currency."""
+    tax = session.amount_tax or 0
+    return tax >= 0 and session.amount_total == _before_tax(order) + tax \
         and (session.currency or SHOP_CURRENCY).lower() == SHOP_CURRENCY
+
+
+def tax_charged(order: Order, session: gateway.CheckoutSession, client=None) -> TaxCharged:
+    """The tax Stripe computed for the session, per order line and for shipping.
+
+    Read from the session's line items when Stripe gives them (each names our line in its
+    product's metadata) and they add up to the session's tax; otherwise (no client, Stripe
+    unreachable, fields missing) the session's tax is split over the lines and shipping in
+    proportion to what was charged for each, so the parts always add up to what was paid."""
+    total = session.amount_tax or 0
+    shipping_due = order.shipping_cents - order.shipping_discount_cents
+    if total <= 0:
+        return TaxCharged(0, {line.id: 0 for line in order.lines}, 0)
+    items: list[gateway.SessionLineItem] = []
+    if client is not None:
+        try:
+            items = client.checkout_session_line_items(session.id)
+        except gateway.PaymentError as error:
+            log.warning("order %s: line items of %s unreadable (%s); tax split pro rata",
+                        order.number, session.id, error)
+    by_ref: dict[str, int] = {}
+    for item in items:
+        by_ref[item.ref] = by_ref.get(item.ref, 0) + item.amount_tax
+    refs = {f"line-{line.id}" for line in order.lines} | ({"shipping"} if shipping_due else set())
+    if items and set(by_ref) <= refs and sum(by_ref.values()) == total:
+        return TaxCharged(total, {line.id: by_ref.get(f"line-{line.id}", 0) for line in order.lines},
+                          by_ref.get("shipping", 0))
+    shares = tax_rules.allocate(total, [line.net_cents for line in order.lines] + [shipping_due])
+    return TaxCharged(total, {line.id: share for line, share in zip(order.lines, shares)},
+                      shares[-1])
+
+
+def _record_line_tax(tax: TaxCharged) -> None:
+    """Store each line's tax; inside the transaction that moved the order to paid (once)."""
+    for line_id, cents in tax.by_line.items():
+        if cents:
+            db.session.execute(update(OrderLine).where(OrderLine.id == line_id)
+                               .values(tax_cents=cents)
+                               .execution_options(synchronize_session=False))
 
 
 def _mismatch(order: Order, session: gateway.CheckoutSession) -> Outcome:
@@ -155,16 +217,22 @@ def _finish_paid(order: Order, action: str, note: str = "", actor: str = "stripe
     emails.queue_order_confirmation(order)
     if order.cart_id:
         db.session.execute(delete(CartItem).where(CartItem.cart_id == order.cart_id))
+        if order.discount_code:  # used: the emptied cart does not keep offering it
+            db.session.execute(update(Cart).where(Cart.id == order.cart_id,
+                                                  Cart.discount_code == order.discount_code)
+                               .values(discount_code=""))
     db.session.commit()
     return Outcome(action, order.number)
 
 
-def _late_payment(order, session, now, client, paid_values) -> Outcome:
+def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> Outcome:
     """Honour a payment for an expired order if the stock is still there, else refund it."""
     try:
         if not orders.transition(order.id, (order.status,), "paid", reservation_released=False,
                                  **paid_values):
             return Outcome("already_paid", order.number)
+        _record_line_tax(tax)
+        discounts.retake_use(order.discount_code_id, order.email)
         for line in order.lines:
             if line.variant_id is not None:
                 orders.reserve_line(line.variant_id, line.quantity, line.name)
@@ -177,6 +245,9 @@ def _late_payment(order, session, now, client, paid_values) -> Outcome:
         db.session.rollback()
     # Out of stock now: give the money back.
     order = db.session.get(Order, order.id)
+    order.total_cents = _before_tax(order) + tax.total_cents  # the books show the tax paid
+    order.tax_cents, order.shipping_tax_cents = tax.total_cents, tax.shipping_cents
+    _record_line_tax(tax)
     order.captured_cents = session.amount_total or order.total_cents
     order.stripe_payment_intent = session.payment_intent_id
     orders.record_status(order, order.status, actor="stripe",
@@ -197,6 +268,7 @@ def release_session(session: gateway.CheckoutSession, note: str) -> Outcome:
     if not orders.transition(order.id, ("pending_payment",), "expired", reservation_released=True):
         return Outcome("ignored", order.number)
     orders.release_lines(order)
+    discounts.give_back_use(order.discount_code_id, order.email)
     orders.record_status(order, "expired", actor="stripe", note=note)
     db.session.commit()
     versions.stock_moved(orders.held_units(order))

@@ -2,7 +2,9 @@
 
 Public API:
 - ``ReturnReason`` and ``ReturnPolicy`` (``DEFAULT_RETURN_POLICY``): the policy as data.
-- ``ReturnLine(quantity, unit_price_cents, shipping_paid_cents, final_sale, delivered_on)``.
+- ``ReturnLine(quantity, unit_price_cents, shipping_paid_cents, final_sale, delivered_on,
+  discount_cents=0, tax_cents=0, shipping_tax_cents=0)``: what the line's units and their
+  shipping were paid, a discount off and sales tax on them included.
 - ``last_return_day(delivered_on, policy) -> date``.
 - ``return_eligibility(line, reason, on, quantity=None, policy) -> ReturnDecision``.
 - ``policy_summary(policy) -> list[str]``: sentences for the /returns page.
@@ -12,7 +14,10 @@ get free return shipping and a refund of the item plus the shipping paid for it 
 for part of a line); other reasons refund the item price only and the customer pays the
 return trip. Final-sale items come back only for our-fault reasons. An item not yet
 delivered cannot be returned: the customer contacts us to cancel or change the order.
-``refund_cents`` is what a refund would pay; a replacement pays nothing back.
+``refund_cents`` is what a refund would pay; a replacement pays nothing back. It is what
+was paid for those units: their share of the line after its discount, plus their share of
+the sales tax charged on it (and on its shipping, when that is refunded), each rounded
+down, so the refunds of a line never add up to more than was paid for it.
 """
 
 from dataclasses import dataclass
@@ -72,9 +77,13 @@ class ReturnLine:
     shipping_paid_cents: int
     final_sale: bool
     delivered_on: date | None
+    discount_cents: int = 0
+    tax_cents: int = 0
+    shipping_tax_cents: int = 0
 
     def __post_init__(self) -> None:
-        for name, minimum in (("quantity", 1), ("unit_price_cents", 0), ("shipping_paid_cents", 0)):
+        for name, minimum in (("quantity", 1), ("unit_price_cents", 0), ("shipping_paid_cents", 0),
+                              ("discount_cents", 0), ("tax_cents", 0), ("shipping_tax_cents", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
@@ -126,9 +135,10 @@ def return_eligibility(line: ReturnLine, reason: str, on: date, quantity: int | 
     if line.final_sale and not why.allowed_on_final_sale:
         allowed = ", ".join(r.label.lower() for r in policy.reasons if r.allowed_on_final_sale)
         return _refused(f"Final sale items can only come back for these reasons: {allowed}")
-    refund = line.unit_price_cents * quantity
+    paid = line.unit_price_cents * line.quantity - line.discount_cents
+    refund = (paid * quantity // line.quantity) + (line.tax_cents * quantity // line.quantity)
     if why.shop_at_fault:
-        refund += line.shipping_paid_cents * quantity // line.quantity
+        refund += (line.shipping_paid_cents + line.shipping_tax_cents) * quantity // line.quantity
     payer = "shop" if why.shop_at_fault else "customer"
     trip = "we pay return shipping" if why.shop_at_fault else "you pay return shipping"
     return ReturnDecision(True, why.remedies, refund, payer,

@@ -21,7 +21,7 @@ from shop.pages.models import ContactMessage
 from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND
 from tests.backoffice.conftest import PASSWORD, sign_in
 from tests.checkout.conftest import standin  # noqa: F401  (the local Stripe stand-in)
-from tests.factories import make_category, make_order, make_product
+from tests.factories import make_category, make_discount_code, make_order, make_product
 from tests.engagement.world import engagement_world
 from tests.helpers import csrf_token, flashes
 from tests.payments.standin_fixture import TEST_SECRET_KEY, TEST_WEBHOOK_SECRET
@@ -87,6 +87,11 @@ ACCESS = {
     "admin.search_synonyms": STAFF,
     "admin.search_synonym_add": STAFF,
     "admin.search_synonym_delete": STAFF,
+    "admin.discounts": MANAGER,  # discount codes change what customers pay
+    "admin.discount_create": MANAGER,
+    "admin.discount_edit": MANAGER,
+    "admin.discount_update": MANAGER,
+    "admin.discount_active": MANAGER,
     "admin.reviews": STAFF,  # moderation is everyday work; the claims checker guards publishing
     "admin.review_approve": STAFF,
     "admin.review_reject": STAFF,
@@ -119,6 +124,9 @@ FORMS = {
                            "category_id": "{category}", "short_description": "Renamed."},
     "admin.variant_new": VARIANT_FORM,
     "admin.variant_edit": {**VARIANT_FORM, "sku": "RACK-RENAMED"},
+    "admin.discount_create": {"code": "WELCOME5", "kind": "percent", "percent": "5"},
+    "admin.discount_update": {"kind": "percent", "percent": "7"},
+    "admin.discount_active": {"active": "no"},
     "admin.goes_with_add": {"accessory_slug": "collars"},
 }
 LAST = ("accounts.logout",)  # signs the client out, so it is sent after everything else
@@ -157,7 +165,9 @@ def world(app, staff_user, manager_user):
     db.session.commit()
     other = create_staff("other.staff@example.com", PASSWORD, "staff", "Olly")
     issue20 = engagement_world(rack, recent)  # a review, goes-with links
-    return {"number": paid.number, "product_id": rack.id, "variant_id": variant.id,
+    discount = make_discount_code()
+    return {"discount_id": discount.id,
+            "number": paid.number, "product_id": rack.id, "variant_id": variant.id,
             "category_id": category.id, "return_id": returned.id, "claim_id": claim.id,
             "message_id": message.id, "user_id": other.id, "staff": staff_user,
             "manager": manager_user, **issue20}

@@ -57,9 +57,12 @@ def test_checkout_creates_a_pending_order_and_reserves_stock(client, wired, stoc
     assert order.subtotal_cents == 5_800 and order.shipping_cents == 790
     assert order.total_cents == 6_590
     assert variant("BAND").reserved == 2 and variant("BAND").on_hand == 5
-    # and Stripe was asked for exactly that total, with the order in its metadata
+    # and Stripe was asked for exactly that total before tax, with the order in its metadata,
+    # and added the sales tax for the New York address (the stand-in's sample 8.875%)
     session = stripe_get(wired, f"/v1/checkout/sessions/{session_id}")
-    assert session["amount_total"] == 6_590
+    assert session["amount_subtotal"] == 6_590
+    assert session["total_details"]["amount_tax"] == 515 + 70
+    assert session["amount_total"] == 6_590 + 585
     assert session["metadata"]["order_number"] == order.number
 
 
@@ -99,12 +102,17 @@ def test_paying_fulfils_once_and_emails_a_confirmation(client, wired, stock, smt
     band = variant("BAND")
     assert (band.on_hand, band.reserved) == (3, 0)
     assert sales("BAND") == 1
-    assert db.session.get(Order, order.id).captured_cents == 6_590
+    paid = db.session.get(Order, order.id)
+    assert paid.captured_cents == 7_175
+    # and the tax Stripe computed is stored on the order: per line and for shipping
+    assert (paid.tax_cents, paid.shipping_tax_cents, paid.total_cents) == (585, 70, 7_175)
+    assert [line.tax_cents for line in paid.lines] == [515]
     # and one confirmation email was queued, and the mail worker delivers it
     emails.send_pending()
     wait_for(lambda: smtp_server.bodies("sam@example.com"))
     body = smtp_server.bodies("sam@example.com")[0]
-    assert order.number in body and "Total: $65.90" in body
+    assert order.number in body and "Total: $71.75" in body
+    assert "Sales tax: $5.85 (of which on shipping $0.70)" in body
     # and the cart is empty
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
 
@@ -186,7 +194,7 @@ def test_tampered_prices_in_the_form_are_ignored(client, wired, stock):
     order, session_id = checkout(client, price_cents="1", total="1", subtotal_cents="1",
                                  shipping_cents="0")
     assert order.total_cents == 6_590
-    assert stripe_get(wired, f"/v1/checkout/sessions/{session_id}")["amount_total"] == 6_590
+    assert stripe_get(wired, f"/v1/checkout/sessions/{session_id}")["amount_subtotal"] == 6_590
 
 
 def test_a_shipping_method_not_offered_is_refused(client, wired, stock):
@@ -277,5 +285,6 @@ def test_the_order_summary_itemises_shipping_between_subtotal_and_total(client, 
     # then the summary shows the subtotal, the shipping it adds, and the total
     subtotal = page.index("<span>Subtotal</span><strong>$58.00</strong>")
     shipping = page.index('<span>Shipping (Standard parcel)</span><span>$7.90</span>')
-    total = page.index("<span>Total with shipping</span><strong>$65.90</strong>")
-    assert subtotal < shipping < total
+    tax = page.index("<span>Sales tax</span><span>Calculated at payment</span>")
+    total = page.index('<span>Total before tax</span><strong data-testid="summary-total">$65.90</strong>')
+    assert subtotal < shipping < tax < total

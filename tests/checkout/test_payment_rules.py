@@ -58,16 +58,17 @@ def test_partial_then_full_refund_never_exceeds_the_capture(app, standin, band):
     session = paid_session(app, order, standin)
     payments.fulfil_session(session, utcnow())
     # when staff refund $10, then try to refund more than what is left
+    # (6,590 plus 585 sales tax for New York captured)
     refund_service.refund_order(order.id, 1_000, "Scratched plate", client_for(app), actor="staff")
-    with pytest.raises(refund_service.RefundError, match="Only 5590 cents"):
-        refund_service.refund_order(order.id, 5_591, "Too much", client_for(app), actor="staff")
-    refund_service.refund_order(order.id, 5_590, "Rest", client_for(app), actor="staff")
+    with pytest.raises(refund_service.RefundError, match="Only 6175 cents"):
+        refund_service.refund_order(order.id, 6_176, "Too much", client_for(app), actor="staff")
+    refund_service.refund_order(order.id, 6_175, "Rest", client_for(app), actor="staff")
     # then exactly the capture was refunded, in two Stripe refunds
     db.session.expire_all()
     order = db.session.get(Order, order.id)
-    assert (order.captured_cents, order.refunded_cents, order.status) == (6_590, 6_590, "refunded")
+    assert (order.captured_cents, order.refunded_cents, order.status) == (7_175, 7_175, "refunded")
     refunds = db.session.scalars(select(Refund).where(Refund.status == "succeeded")).all()
-    assert sorted(r.amount_cents for r in refunds) == [1_000, 5_590]
+    assert sorted(r.amount_cents for r in refunds) == [1_000, 6_175]
     assert all(r.stripe_refund_id for r in refunds)
 
 

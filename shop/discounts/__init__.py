@@ -1,0 +1,1 @@
+"""Discount codes: managers create them, customers enter them in the cart."""
