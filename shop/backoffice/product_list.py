@@ -39,6 +39,15 @@ class ProductPage(Page):
     brands: list[str]
 
 
+def _product_row(row) -> ProductRow:
+    """A ProductRow from a row of `product_page`'s query, by column label."""
+    return ProductRow(id=row["id"], slug=row["slug"], name=row["name"], brand=row["brand"],
+                      status=row["status"], featured=row["featured"],
+                      category_name=row["category_name"], variant_count=row["variant_count"],
+                      price_from_cents=row["price_from"], price_to_cents=row["price_to"],
+                      available=row["available"])
+
+
 def product_page(filters: ProductFilters, per_page: int = PAGE_SIZE) -> ProductPage:
     """One page of products, drafts included, and every brand: two queries."""
     summary = (
@@ -64,19 +73,20 @@ def product_page(filters: ProductFilters, per_page: int = PAGE_SIZE) -> ProductP
         conditions.append(Product.brand == filters.brand)
     rows = db.session.execute(
         select(Product.id, Product.slug, Product.name, Product.brand, Product.status,
-               Product.featured, Category.name,
-               func.coalesce(summary.c.variant_count, 0), summary.c.price_from,
-               summary.c.price_to, summary.c.available, func.count().over())
+               Product.featured, Category.name.label("category_name"),
+               func.coalesce(summary.c.variant_count, 0).label("variant_count"),
+               summary.c.price_from, summary.c.price_to, summary.c.available,
+               func.count().over().label("total"))
         .join(Category, Category.id == Product.category_id)
         .outerjoin(summary, summary.c.product_id == Product.id)
         .where(*conditions)
         .order_by(Product.name, Product.id)
         .limit(per_page).offset((filters.page - 1) * per_page)
-    ).all()
+    ).mappings().all()
     brands = db.session.scalars(
         select(Product.brand).distinct().where(Product.brand != "").order_by(Product.brand)).all()
-    total = rows[0][-1] if rows else 0
-    return ProductPage(rows=[ProductRow(*row[:-1]) for row in rows], page=filters.page,
+    total = rows[0]["total"] if rows else 0
+    return ProductPage(rows=[_product_row(row) for row in rows], page=filters.page,
                        pages=page_count(total, per_page), total=total, brands=list(brands))
 
 

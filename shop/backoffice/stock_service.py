@@ -70,8 +70,9 @@ class VariantStock:
 
 def _stock_query(search: str, low_only: bool):
     available = Variant.on_hand - Variant.reserved
-    query = (select(Variant.id, Variant.sku, Product.name, Variant.option_value, Variant.on_hand,
-                    Variant.reserved, Variant.low_stock_threshold)
+    query = (select(Variant.id.label("variant_id"), Variant.sku, Product.name.label("product"),
+                    Variant.option_value.label("option"), Variant.on_hand, Variant.reserved,
+                    Variant.low_stock_threshold.label("threshold"))
              .join(Product, Product.id == Variant.product_id))
     if search:
         needle = search.lower()
@@ -83,16 +84,21 @@ def _stock_query(search: str, low_only: bool):
     return query
 
 
+def _stock_row(row) -> StockRow:
+    """A StockRow from a row of `_stock_query`, whose columns are labelled by field name."""
+    return StockRow(**row._mapping)
+
+
 def stock_page(search: str = "", low_only: bool = False, page: int = 1) -> Page:
     """One page of variants (StockRow) with their numbers (two queries whatever the page size)."""
     query = _stock_query(search, low_only).order_by(Product.name, Variant.position, Variant.sku)
-    return paginate(query, page, PAGE_SIZE, build=lambda row: StockRow(*row))
+    return paginate(query, page, PAGE_SIZE, build=_stock_row)
 
 
 def stock_sheet() -> list[StockRow]:
     """Every variant in SKU order, for the printed stock count (one query)."""
     rows = db.session.execute(_stock_query("", False).order_by(Variant.sku)).all()
-    return [StockRow(*row) for row in rows]
+    return [_stock_row(row) for row in rows]
 
 
 def variant_stock(variant_id: int) -> VariantStock | None:
