@@ -83,6 +83,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+API_PREFIX = "/v1/"
+
+
+def is_api_call(path: str) -> bool:
+    """True for a Stripe API call (`/v1/...`), which `--latency-ms` slows down; the hosted
+    payment page and the stand-in's own endpoints answer at once."""
+    return path.startswith(API_PREFIX)
+
+
+def latency_seconds(latency_ms: float, jitter_ms: float, rng) -> float:
+    """How long one API call waits before it is answered: `latency_ms` give or take up to
+    `jitter_ms` (uniform), never below zero. `rng` is a `random.Random`."""
+    if jitter_ms <= 0:
+        return max(0.0, latency_ms) / 1000
+    return max(0.0, rng.uniform(latency_ms - jitter_ms, latency_ms + jitter_ms)) / 1000
+
+
 def normalise_card_number(raw: str | None) -> str:
     """Digits only: '4242 4242-4242 4242' -> '4242424242424242'."""
     return "".join(ch for ch in (raw or "") if ch.isdigit())

@@ -9,6 +9,10 @@ CORS headers, keeps all state in memory, and refuses to start under
 SHOP_ENV/FLASK_ENV=production or with a live key. Webhook settings may also come from STANDIN_WEBHOOK_URL and
 STANDIN_WEBHOOK_SECRET (falling back to STRIPE_WEBHOOK_SECRET), or be changed
 while running with `POST /_standin/config`.
+
+`--latency-ms 300 --latency-jitter-ms 100` makes every Stripe API call (`/v1/...`) wait
+200 to 400 ms before it is answered, as real Stripe does (200-600 ms), so a benchmark sees
+checkouts hold a request for that long. The default is 0: answered at once.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ import argparse
 import asyncio
 import logging
 import os
+import random
 import signal
 import socket
 import sys
 
-from standin import DEFAULT_PORT, LOOPBACK_HOST, banner, refusal_reason
+from standin import (DEFAULT_PORT, LOOPBACK_HOST, banner, is_api_call, latency_seconds,
+                     refusal_reason)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -42,6 +48,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="signing secret shared with the shop (whsec_...)")
     parser.add_argument("--secret-key", default=None,
                         help="the API key the shop will use; only checked: a live key is refused")
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="wait this long before answering each API call (default 0)")
+    parser.add_argument("--latency-jitter-ms", type=float, default=0,
+                        help="give or take up to this much, uniformly (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no access log")
     return parser.parse_args(argv)
 
@@ -58,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not 0 <= args.port <= 65535:
         print(f"standin: bad port {args.port}", file=sys.stderr)
+        return 2
+    if args.latency_ms < 0 or args.latency_jitter_ms < 0:
+        print("standin: --latency-ms and --latency-jitter-ms can't be negative", file=sys.stderr)
         return 2
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
@@ -89,9 +102,26 @@ def main(argv: list[str] | None = None) -> int:
         sock.close()
         print(f"standin: {exc}", file=sys.stderr)
         return 2
+    if args.latency_ms or args.latency_jitter_ms:
+        app.middlewares.append(latency_middleware(args.latency_ms, args.latency_jitter_ms))
 
     asyncio.run(_serve(app, sock, port, args))
     return 0
+
+
+def latency_middleware(latency_ms: float, jitter_ms: float, rng: random.Random | None = None):
+    """An aiohttp middleware that holds each API call `latency_seconds` before handling it
+    (without blocking the others: the wait is an asyncio sleep)."""
+    from aiohttp import web
+
+    rng = rng or random.Random()
+
+    @web.middleware
+    async def wait_like_stripe(request, handler):
+        if is_api_call(request.path):
+            await asyncio.sleep(latency_seconds(latency_ms, jitter_ms, rng))
+        return await handler(request)
+    return wait_like_stripe
 
 
 async def _serve(app, sock: socket.socket, port: int, args: argparse.Namespace) -> None:
@@ -109,6 +139,8 @@ async def _serve(app, sock: socket.socket, port: int, args: argparse.Namespace) 
         loop.add_signal_handler(signum, stop.set)
 
     _say(banner(port))
+    if args.latency_ms or args.latency_jitter_ms:
+        _say(f"API calls wait {args.latency_ms:g} ms (give or take {args.latency_jitter_ms:g} ms)")
     if args.webhook_url:
         _say(f"webhooks -> {args.webhook_url}")
     else:
