@@ -78,3 +78,6 @@ class ListingForm(Form):
                 if error not in messages:  # "abc" fails both parsing and the range
                     messages.append(error)
         return messages
+
+
+LISTING_FIELDS = tuple(ListingForm().data)  # the query arguments the form reads

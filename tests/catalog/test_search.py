@@ -83,6 +83,18 @@ def test_no_result_shows_the_categories_and_a_hint(client, shop_floor):
         "http://shop.test", "")
 
 
+def test_the_categories_shown_when_nothing_matches_follow_a_rename(client, shop_floor):
+    # given an empty result page listed the categories
+    assert "Power Racks &amp; Rigs" in client.get("/search?q=zzzzqqq").get_data(as_text=True)
+    # when a category is renamed (the catalog version moves)
+    shop_floor.name = "Squat Cages"
+    db.session.commit()
+    versions.catalog_changed()
+    # then the next empty result page, whatever its words, lists the new name
+    html = client.get("/search?q=qqqqzzz").get_data(as_text=True)
+    assert "Squat Cages" in html and "Power Racks" not in html
+
+
 @pytest.mark.parametrize("query", ["%", "_", '"', "AND OR NOT", "rack*", "(", "a:b", "the"])
 def test_operators_and_punctuation_are_just_text(client, shop_floor, query):
     assert client.get("/search", query_string={"q": query}).status_code == 200
