@@ -5,6 +5,10 @@ cart count, the add-to-cart CSRF token) is rendered as a marker and filled in on
 way out; so is a page's late part (the product page's delivery promise, which counts
 down by the minute and depends on the visitor's destination). Pages with flash
 messages are never cached.
+
+Each response says what the cache did in `X-Page-Cache`: `hit` (served from the cache),
+`miss` (rendered, and stored unless it was a one-off), or `bypass` (rendered for this
+visitor only). It names no data, only the cache's work: `make bench` counts it.
 """
 import hashlib
 import re
@@ -20,6 +24,7 @@ from shop.web_cache.versions import catalog_version, product_version
 CART_COUNT_MARKER = "__shop_cart_count_0c1f__"
 CSRF_MARKER = "__shop_csrf_token_7ad2__"
 LATE_MARKER = "__shop_late_part_41e9__"
+CACHE_HEADER = "X-Page-Cache"
 _CART_SPAN = re.compile(r"\s*<span class=\"cart-count\"[^>]*>" + CART_COUNT_MARKER + "</span>")
 
 
@@ -84,19 +89,26 @@ def serve_page(key: str, render: Callable[..., "str | Rendered"], *, cart_count:
         response = make_response(_for_this_visitor(
             render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
         response.headers["Cache-Control"] = "private, no-store"
+        response.headers[CACHE_HEADER] = "bypass"
         return response
     full_key = _versioned_key(key, product)  # versions first: never newer than the render
     page = storage.get(full_key)
+    outcome = "hit"
     if page is None:
+        outcome = "miss"
         rendered = _as_rendered(render(cart_count=CART_COUNT_MARKER, csrf_token=CSRF_MARKER,
                                        **markers))
         page = _cut(rendered.html, rendered.data)
         if page is None:
-            return make_response(_for_this_visitor(
+            response = make_response(_for_this_visitor(
                 render(csrf_token=generate_csrf() if with_csrf else "", **markers), fill))
+            response.headers[CACHE_HEADER] = "bypass"
+            return response
         if rendered.keep:
             storage.put(full_key, page, timeout)
-    return _respond(page, cart_count, with_csrf, fill)
+    response = _respond(page, cart_count, with_csrf, fill)
+    response.headers[CACHE_HEADER] = outcome
+    return response
 
 
 def _respond(page: CachedPage, cart_count: int, with_csrf: bool, fill):
