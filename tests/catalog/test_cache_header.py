@@ -3,7 +3,7 @@ from shop.web_cache.pages import CACHE_HEADER
 from tests.factories import make_category, make_product
 
 
-def test_a_page_is_a_miss_first_then_a_hit_and_a_stock_move_makes_a_miss_again(app, client):
+def test_a_page_is_a_miss_first_then_a_hit(app, client):
     # given a product page nobody asked for yet
     category = make_category(slug="racks")
     make_product(category, slug="alpha-rack", variants=[{"sku": "RK-A", "on_hand": 3}])
