@@ -4,7 +4,7 @@ A customer here is an email: guests are known by the email on their orders, acco
 holders by their account (verified or not), and both meet on the same row.
 """
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select, union
 
@@ -66,18 +66,9 @@ def customer_list(q: str, page: int) -> Page:
         account=("" if row["account_id"] is None
                  else "verified" if row["email_verified_at"] else "unverified"),
         orders=row["orders"] or 0, spent_cents=row["spent"] or 0,
-        last_order_at=_aware(row["last_order"]), recent=recent.get(row["email"], []))
+        last_order_at=row["last_order"], recent=recent.get(row["email"], []))
         for row in listing.rows]
     return Page(rows, listing.page, listing.pages, listing.total)
-
-
-def _aware(moment):
-    """An aggregate may come back without the column's type on SQLite: put UTC back."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def _recent_orders(emails: list[str]) -> dict[str, list[RecentOrder]]:

@@ -360,3 +360,22 @@ def test_a_staff_sign_in_is_not_a_customer_session(app, client):
                                       "csrf_token": csrf_token(client, "/admin/login")})
     assert client.get("/admin/").status_code == 200
     assert "/account/sign-in" in client.get("/account").headers["Location"]
+
+
+def test_one_reset_link_used_twice_at_once_sets_one_password(app, backend):
+    if backend != "postgresql":
+        pytest.skip("real concurrency: PostgreSQL")
+    from shop.accounts.customers import service
+    from tests.helpers import outcome, run_concurrently
+    # given a reset link
+    customer = make_customer()
+    token = tokens.reset_token(customer.id, customer.password_hash, customer.last_login_at)
+    # when two requests use it at the same moment with different passwords
+    results = run_concurrently(app, [
+        lambda: service.reset_password(token, "first new long password") and "first",
+        lambda: service.reset_password(token, "second new long password") and "second"])
+    # then exactly one password was set, and it is the one that works
+    assert sorted(outcome(r) for r in results) == ["AccountError", "done"], results
+    winner = next(r for r in results if isinstance(r, str))
+    client = app.test_client()
+    assert sign_in_customer(client, password=f"{winner} new long password").status_code == 303
