@@ -4,10 +4,7 @@ Each public use case is one transaction: it checks everything first, then writes
 who did what in the audit log and commits once, or changes nothing. The `write_*` and
 `set_status` helpers work inside the caller's transaction; the CSV import shares them.
 """
-import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +17,6 @@ from shop.catalog.models import Category, Product, Variant
 from shop.extensions import db
 from shop.web_cache import versions
 
-UPLOAD_DIR = "uploads/products"  # under the static folder
 PRICE_FIELDS = ("price_cents", "compare_at_cents")
 MAX_ID = 2**31 - 1  # ids beyond a PostgreSQL integer cannot exist (and would raise)
 
@@ -141,25 +137,6 @@ def _commit(message: str, field: str) -> None:
     versions.catalog_changed()
 
 
-@contextmanager
-def _stored_image(image: tuple[bytes, str] | None, static_root: str | Path | None):
-    """Write a checked photo under a random name; remove it again if the change fails."""
-    if image is None:
-        yield None
-        return
-    data, extension = image
-    folder = Path(static_root) / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{extension}"
-    with open(folder / name, "xb") as file:
-        file.write(data)
-    try:
-        yield f"{UPLOAD_DIR}/{name}"
-    except BaseException:
-        (folder / name).unlink(missing_ok=True)
-        raise
-
-
 # ---- products ---------------------------------------------------------------------------
 
 def get_product(product_id: int) -> Product | None:
@@ -178,19 +155,16 @@ def _check_product(values: dict, product_id: int | None = None) -> None:
         raise CatalogError("Choose a category.", "category_id")
 
 
-def create_product(values: dict, actor: str, image=None, static_root=None) -> Product:
+def create_product(values: dict, actor: str) -> Product:
     """A new draft product; copy findings do not stop a draft."""
     _check_product(values)
-    with _stored_image(image, static_root) as image_path:
-        if image_path:
-            values = {**values, "image_path": image_path}
-        product = write_product(None, values, actor)
-        _commit(f"The slug {values['slug']} was just taken.", "slug")
+    product = write_product(None, values, actor)
+    _commit(f"The slug {values['slug']} was just taken.", "slug")
     return product
 
 
 def update_product(product_id: int, values: dict, actor: str, action: str = "save",
-                   reviewed: bool = False, image=None, static_root=None) -> Product:
+                   reviewed: bool = False) -> Product:
     """Save a product's fields; `action` "publish" or "unpublish" also changes its status.
 
     Copy that is (or stays) live must pass the claims checker: no blocking finding, and
@@ -210,12 +184,9 @@ def update_product(product_id: int, values: dict, actor: str, action: str = "sav
                                "Not saved, because this product is live: ") + refusal, findings)
         if not product.variants:
             raise CatalogError("Add at least one variant before publishing.")
-    with _stored_image(image, static_root) as image_path:
-        if image_path:
-            values = {**values, "image_path": image_path}
-        write_product(product, values, actor)
-        set_status(product, status, actor)
-        _commit(f"The slug {values['slug']} was just taken.", "slug")
+    write_product(product, values, actor)
+    set_status(product, status, actor)
+    _commit(f"The slug {values['slug']} was just taken.", "slug")
     return product
 
 

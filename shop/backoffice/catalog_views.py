@@ -4,13 +4,18 @@ from flask_login import current_user
 
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
-from shop.backoffice import catalog_csv, csv_format, csv_uploads
+from shop.backoffice import catalog_csv, catalog_media, csv_format, csv_uploads
 from shop.backoffice import catalog_service as service
 from shop.backoffice import product_list
 from shop.backoffice.catalog_forms import (CategoryForm, ImportApplyForm, ImportUploadForm,
-                                           ProductFilterForm, ProductForm, VariantForm)
+                                           PictureDeleteForm, PictureMoveForm,
+                                           PictureUploadForm, ProductFilterForm, ProductForm,
+                                           SpecsForm, VariantForm)
+from shop.catalog import specs
+from shop.catalog.media import image_url, upload_path
 from shop.catalog.service import all_categories
 from shop.forms import error_messages
+from shop.rules.units import format_box
 from shop.rules.warranty import DEFAULT_WARRANTY_BY_KIND, WARRANTY_KIND_LABELS, warranty_table
 
 
@@ -51,22 +56,53 @@ def products():
                            category_options=product_list.category_options(categories))
 
 
-def _product_form_page(form, product, refusal=None):
+def _units() -> str:
+    return specs.unit_system(current_app.config)
+
+
+def _picture_form(product) -> PictureUploadForm:
+    form = PictureUploadForm()
+    form.variant_id.choices = [(0, "All variants")] + [
+        (v.id, f"{v.sku}: {v.label}") for v in product.variants]
+    return form
+
+
+def _specs_form(product) -> SpecsForm:
+    return SpecsForm(specs.attributes_for(product.category.spec_keys), _units(), product.specs)
+
+
+def _media_context(product, picture_form=None, specs_form=None) -> dict:
+    """The product page's gallery and specification sections (existing products only)."""
+    if product is None:
+        return {}
+    rows = [{"picture": p, "thumb": image_url(upload_path(p.stem, p.widths[0], "jpg")),
+             "variant": next((v for v in product.variants if v.id == p.variant_id), None)}
+            for p in catalog_media.pictures(product.id)]
+    return {"pictures": rows, "picture_form": picture_form or _picture_form(product),
+            "specs_form": specs_form or _specs_form(product), "units": _units(),
+            "box_line": lambda v: format_box(v.weight_g, (v.length_cm, v.width_cm,
+                                                           v.height_cm), _units())}
+
+
+def _product_form_page(form, product, refusal=None, status=None, **media):
     findings = service.review_product_copy(form.copy_values())
-    status = 400 if form.is_submitted() else 200
+    if status is None:
+        status = 400 if form.is_submitted() else 200
     return render_template(
         "admin/catalog/product_form.html", form=form, product=product, refusal=refusal,
         findings=_by_field(findings), to_review=any(f.severity == "review" for f in findings),
         warranty_defaults=[(WARRANTY_KIND_LABELS.get(kind, kind), warranty_table(terms))
                            for kind, terms in DEFAULT_WARRANTY_BY_KIND.items()],
+        **_media_context(product, **media),
     ), status
 
 
-def _product_form(product=None) -> ProductForm:
-    form = ProductForm()
+def _product_form(product=None, stored: bool = False) -> ProductForm:
+    """The product form, from the request, or (`stored`, or a GET) from the product."""
+    form = ProductForm(formdata=None) if stored else ProductForm()
     form.category_id.choices = [(0, "Choose a category")] + product_list.category_options(
         all_categories())
-    if product is not None and not form.is_submitted():
+    if product is not None and (stored or not form.is_submitted()):
         form.fill(product)
     return form
 
@@ -77,8 +113,7 @@ def product_new():
     form = _product_form()
     if form.validate_on_submit():
         try:
-            product = service.create_product(form.values(), actor(), form.image_upload,
-                                             current_app.static_folder)
+            product = service.create_product(form.values(), actor())
         except service.CatalogError as error:
             _field_error(form, error)
         else:
@@ -103,8 +138,7 @@ def product_edit(product_id):
         action = request.form.get("action", "save")
         try:
             service.update_product(product.id, form.values(), actor(), action,
-                                   form.reviewed.data, form.image_upload,
-                                   current_app.static_folder)
+                                   form.reviewed.data)
         except service.CopyRefused as refused:
             return _product_form_page(form, product, refusal=str(refused))
         except service.CatalogError as error:
@@ -113,6 +147,79 @@ def product_edit(product_id):
             flash(SAVED.get(action, SAVED["save"]).format(name=product.name), "success")
             return redirect(url_for("admin.product_edit", product_id=product.id), code=303)
     return _product_form_page(form, product)
+
+
+def _back_to_pictures(product_id: int):
+    return redirect(url_for("admin.product_edit", product_id=product_id) + "#pictures",
+                    code=303)
+
+
+@bp.post("/products/<int:product_id>/pictures")
+@manager_required
+def picture_add(product_id):
+    """Upload a picture: checked to be a real image, resized, added last to the gallery."""
+    product = service.get_product(product_id) or abort(404)
+    form = _picture_form(product)
+    if form.validate_on_submit():
+        try:
+            catalog_media.add_picture(product.id, form.image, form.alt.data,
+                                      form.variant_id.data, actor(),
+                                      current_app.config["UPLOAD_DIR"])
+        except service.CatalogError as error:
+            _field_error(form, error)
+        else:
+            flash("Picture added.", "success")
+            return _back_to_pictures(product.id)
+    if "csrf_token" in form.errors:
+        abort(400, description=" ".join(error_messages(form)))
+    return _product_form_page(_product_form(product, stored=True), product, status=400,
+                              picture_form=form)
+
+
+@bp.post("/products/<int:product_id>/pictures/<int:picture_id>/move")
+@manager_required
+def picture_move(product_id, picture_id):
+    form = PictureMoveForm()
+    if not form.validate():
+        abort(400, description=" ".join(error_messages(form)))
+    try:
+        catalog_media.move_picture(product_id, picture_id, form.direction.data, actor())
+    except LookupError:
+        abort(404)
+    except service.CatalogError as error:
+        abort(409, description=str(error))
+    return _back_to_pictures(product_id)
+
+
+@bp.post("/products/<int:product_id>/pictures/<int:picture_id>/delete")
+@manager_required
+def picture_delete(product_id, picture_id):
+    form = PictureDeleteForm()
+    if not form.validate():
+        abort(400, description=" ".join(error_messages(form)))
+    try:
+        catalog_media.delete_picture(product_id, picture_id, actor(),
+                                     current_app.config["UPLOAD_DIR"])
+    except LookupError:
+        abort(404)
+    flash("Picture deleted.", "success")
+    return _back_to_pictures(product_id)
+
+
+@bp.post("/products/<int:product_id>/specs")
+@manager_required
+def product_specs(product_id):
+    """Save a product's specification values, typed in the shop's units."""
+    product = service.get_product(product_id) or abort(404)
+    form = _specs_form(product)
+    if not form.validate():
+        abort(400, description=" ".join(error_messages(form)))
+    if not form.read(request.form):
+        return _product_form_page(_product_form(product, stored=True), product, status=400,
+                                  specs_form=form)
+    catalog_media.update_specs(product.id, form.values(), actor())
+    flash("Specifications saved.", "success")
+    return redirect(url_for("admin.product_edit", product_id=product.id) + "#specs", code=303)
 
 
 def _variant_page(form, product, variant=None):
@@ -125,7 +232,7 @@ def _variant_page(form, product, variant=None):
 @manager_required
 def variant_new(product_id):
     product = service.get_product(product_id) or abort(404)
-    form = VariantForm()
+    form = VariantForm(system=_units())
     if form.validate_on_submit():
         try:
             variant = service.create_variant(product.id, form.values(), actor())
@@ -141,7 +248,7 @@ def variant_new(product_id):
 @manager_required
 def variant_edit(product_id, variant_id):
     variant = service.get_variant(product_id, variant_id) or abort(404)
-    form = VariantForm()
+    form = VariantForm(system=_units(), stored=variant)
     if not form.is_submitted():
         form.fill(variant)
     if form.validate_on_submit():

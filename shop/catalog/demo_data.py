@@ -6,6 +6,12 @@ prices in cents.
 """
 
 LB = 453.59237
+# Warranty parts (0 months: the product has no such part). Cardio terms cover a motor;
+# rowers and bikes the customer powers have none. Strength-machine terms cover cables and
+# upholstery; a rack has neither, but its J-cups and safeties wear; a bench has no cables.
+NO_MOTOR = {"Motor": 0}
+RACK_PARTS = {"Cables and pulleys": 0, "Upholstery": 0, "J-cups and safeties": 12}
+BENCH_PARTS = {"Cables and pulleys": 0}
 
 # slug, name, parent slug, warranty kind, featured, description
 CATEGORIES = [
@@ -67,6 +73,7 @@ def _dumbbells():
 PRODUCTS = [
     # --- Racks
     dict(slug="summit-power-rack", name="Summit Power Rack", brand="Ironforge", category="racks",
+         warranty=RACK_PARTS,
          featured=True,
          short="A 3x3 in. 11-gauge steel power rack with pull-up bar and flip-down safeties.",
          long="The Summit is built for heavy squats and presses at home. Laser-cut numbered "
@@ -77,12 +84,14 @@ PRODUCTS = [
                    "Numbered holes at 2 in. spacing", "Footprint 49 x 53 in."],
          variants=_single("RK-SUMMIT", 79900, 148_000, (220, 60, 30), 6, 89900)),
     dict(slug="compact-squat-stand", name="Compact Squat Stand", brand="Ironforge", category="racks",
+         warranty=RACK_PARTS,
          short="A freestanding squat stand for small rooms and garage gyms.",
          long="Two uprights on a wide base give you a place to squat and press where a full rack "
               "won't fit. It packs down flat when you need the floor back.",
          features=["Height-adjustable uprights", "Pair of J-cups included", "Fits under 7 ft ceilings"],
          variants=_single("RK-STAND", 34900, 41_000, (140, 40, 20), 9)),
     dict(slug="wall-mount-folding-rack", name="Wall-Mount Folding Rack", brand="Northline",
+         warranty=RACK_PARTS,
          category="racks",
          short="A rack that folds flat to the wall in under a minute.",
          long="Mount it to studs, swing it out for your session, and fold it back to park the car. "
@@ -91,6 +100,7 @@ PRODUCTS = [
          variants=[_v("RK-FOLD-BLK", "Colour", "Black", 49900, 52_000, (160, 30, 20), 4),
                    _v("RK-FOLD-RED", "Colour", "Red", 51900, 52_000, (160, 30, 20), 2)]),
     dict(slug="half-rack-with-storage", name="Half Rack with Plate Storage", brand="Northline",
+         warranty=RACK_PARTS,
          category="racks",
          short="An open half rack with six plate horns and spotter arms.",
          long="A half rack keeps the front open for easy walk-outs while the plate horns keep your "
@@ -99,6 +109,7 @@ PRODUCTS = [
          variants=_single("RK-HALF", 64900, 118_000, (210, 55, 28), 3)),
     # --- Benches
     dict(slug="flat-utility-bench", name="Flat Utility Bench", brand="Oakridge Athletics",
+         warranty=BENCH_PARTS,
          category="benches", featured=True,
          short="A stable flat bench at competition height for presses and rows.",
          long="Wide 12 in. pad, rubber feet and a 3-post base keep it steady under heavy presses. "
@@ -106,6 +117,7 @@ PRODUCTS = [
          features=["1,000 lb weight capacity", "17 in. pad height", "Handle and wheels for moving"],
          variants=_single("BN-FLAT", 19900, 24_000, (125, 35, 20), 15)),
     dict(slug="adjustable-fid-bench", name="Adjustable FID Bench", brand="Oakridge Athletics",
+         warranty=BENCH_PARTS,
          category="benches",
          short="Flat, incline and decline positions with a no-gap seat.",
          long="Seven back angles and three seat angles cover presses, rows and curls from one bench. "
@@ -115,6 +127,7 @@ PRODUCTS = [
          variants=[_v("BN-FID-BLK", "Upholstery", "Black", 34900, 38_000, (140, 45, 30), 7),
                    _v("BN-FID-GRY", "Upholstery", "Grey", 34900, 38_000, (140, 45, 30), 0)]),
     dict(slug="preacher-curl-attachment", name="Preacher Curl Attachment", brand="Oakridge Athletics",
+         warranty=BENCH_PARTS,
          category="benches",
          short="A padded arm rest that clips onto our adjustable benches.",
          long="Turns the FID bench into a preacher station for strict curls and extensions.",
@@ -230,6 +243,7 @@ PRODUCTS = [
          variants=_single("CM-KIT", 9900, 5_000, (70, 30, 12), 16)),
     # --- Rowers
     dict(slug="air-rower", name="Air Rower", brand="Tempo Cardio", category="rowers", featured=True,
+         warranty=NO_MOTOR,
          short="A fan-resistance rower that matches your effort stroke for stroke.",
          long="Row harder and the fan pushes back harder: from an easy warm-up to hard intervals. "
               "The monitor shows pace, watts, distance and stroke rate, and the rail splits in two "
@@ -238,12 +252,14 @@ PRODUCTS = [
                    "Splits in two for storage", "Seat height 14 in."],
          variants=_single("RW-AIR", 99900, 31_000, (215, 60, 55), 5)),
     dict(slug="magnetic-rower", name="Magnetic Rower", brand="Tempo Cardio", category="rowers",
+         warranty=NO_MOTOR,
          short="A quiet magnetic rower for apartments and early mornings.",
          long="Sixteen resistance levels with a near-silent flywheel so you can row while others "
               "sleep. Folds upright on its own wheels.",
          features=["16 magnetic resistance levels", "Quiet flywheel", "Folds upright"],
          variants=_single("RW-MAG", 64900, 38_000, (140, 55, 45), 6)),
     dict(slug="water-rower", name="Water Rower", brand="Tempo Cardio", category="rowers",
+         warranty=NO_MOTOR,
          short="An ash-wood rower with a water tank for a smooth, even stroke.",
          long="The water tank gives a smooth pull and a soft sound; the solid ash frame looks at "
               "home in a living room.",
@@ -274,12 +290,14 @@ PRODUCTS = [
          variants=_single("TM-C9", 389900, 170_000, (215, 95, 45), 1)),
     # --- Bikes
     dict(slug="air-bike", name="Fan Air Bike", brand="Tempo Cardio", category="bikes", featured=True,
+         warranty=NO_MOTOR,
          short="Arms and legs together against fan resistance.",
          long="The harder you push and pull, the more the fan resists. A sturdy steel frame and a "
               "belt drive keep it stable and low maintenance.",
          features=["Unlimited air resistance", "Belt drive", "Console with calories, watts and time"],
          variants=_single("BK-AIR", 79900, 54_000, (125, 65, 35), 6)),
     dict(slug="spin-bike", name="Indoor Cycle S3", brand="Tempo Cardio", category="bikes",
+         warranty=NO_MOTOR,
          short="A magnetic spin bike with a 40 lb flywheel feel.",
          long="Micro-adjust resistance with a turn of the knob and set the seat and bars for a "
               "proper road-bike fit. SPD and toe-cage pedals included.",
@@ -287,6 +305,7 @@ PRODUCTS = [
          variants=[_v("BK-S3-BLK", "Colour", "Black", 69900, 48_000, (120, 60, 30), 5),
                    _v("BK-S3-WHT", "Colour", "White", 69900, 48_000, (120, 60, 30), 3)]),
     dict(slug="recumbent-bike", name="Recumbent Bike R2", brand="Tempo Cardio", category="bikes",
+         warranty=NO_MOTOR,
          short="A step-through recumbent with a supportive backrest.",
          long="A low step-through frame and a padded backrest make longer rides comfortable. "
               "Sixteen levels of resistance.",
@@ -365,3 +384,101 @@ PRODUCTS = [
          features=["Holds 12 kettlebells", "Powder-coated steel", "Rubber shelf liners"],
          variants=_single("ST-KBSHELF", 18900, 28_000, (110, 45, 15), 0)),
 ]
+
+
+# ---- specifications: grams and millimetres ---------------------------------------------
+
+def lb(pounds: float) -> int:
+    """Grams in `pounds`."""
+    return round(pounds * LB)
+
+
+def inch(*inches: float):
+    """Millimetres (to a tenth) in one length, or a [length, width] footprint."""
+    mms = [round(value * 25.4, 1) for value in inches]
+    mms = [int(mm) if mm == int(mm) else mm for mm in mms]
+    return mms[0] if len(mms) == 1 else mms
+
+
+# The attributes each category's spec table and comparison list (shop.catalog.specs).
+CATEGORY_SPECS = {
+    "racks": ["rated_load", "footprint", "height", "product_weight"],
+    "benches": ["rated_load", "pad_height", "footprint", "product_weight"],
+    "barbells-plates": ["bar_diameter", "product_weight", "material"],
+    "dumbbells": ["material"],
+    "kettlebells": ["material"],
+    "cable-machines": ["resistance_type", "footprint", "height", "product_weight"],
+    "rowers": ["resistance_type", "resistance_levels", "max_user_weight", "footprint",
+               "product_weight"],
+    "treadmills": ["max_user_weight", "footprint", "height", "product_weight"],
+    "bikes": ["resistance_type", "resistance_levels", "max_user_weight", "footprint",
+              "product_weight"],
+    "resistance-bands": ["material", "resistance_levels"],
+    "mats-flooring": ["thickness", "footprint", "material"],
+    "storage": ["rated_load", "footprint", "height"],
+}
+
+SPECS = {
+    "summit-power-rack": dict(rated_load=lb(1000), footprint=inch(49, 53), height=inch(90),
+                              product_weight=lb(300)),
+    "compact-squat-stand": dict(rated_load=lb(600), footprint=inch(48, 48), height=inch(83),
+                                product_weight=lb(85)),
+    "wall-mount-folding-rack": dict(rated_load=lb(700), footprint=inch(51, 22),
+                                    height=inch(90), product_weight=lb(105)),
+    "half-rack-with-storage": dict(rated_load=lb(800), footprint=inch(52, 48), height=inch(92),
+                                   product_weight=lb(240)),
+    "flat-utility-bench": dict(rated_load=lb(1000), pad_height=inch(17), footprint=inch(48, 22),
+                               product_weight=lb(50)),
+    "adjustable-fid-bench": dict(rated_load=lb(700), pad_height=inch(17.5),
+                                 footprint=inch(54, 25), product_weight=lb(80)),
+    "preacher-curl-attachment": dict(product_weight=lb(14)),
+    "olympic-barbell-20kg": dict(bar_diameter=28, product_weight=20_000,
+                                 material="Steel, black zinc shaft and chrome sleeves"),
+    "training-barbell-15kg": dict(bar_diameter=25, product_weight=15_000,
+                                  material="Steel, bright zinc"),
+    "bumper-plates": dict(material="Virgin rubber with steel hub"),
+    "change-plate-set": dict(material="Machined steel"),
+    "spring-collars": dict(material="Nylon with steel latch"),
+    "rubber-hex-dumbbell": dict(material="Rubber-coated cast iron, chrome handle"),
+    "adjustable-dumbbell-set": dict(material="Steel plates, plastic trays"),
+    "dumbbell-handles": dict(material="Steel"),
+    "cast-iron-kettlebell": dict(material="Cast iron, powder coat"),
+    "competition-kettlebell": dict(material="Steel shell"),
+    "adjustable-kettlebell": dict(material="Steel and cast iron"),
+    "functional-trainer": dict(resistance_type="Two 200 lb weight stacks",
+                               footprint=inch(62, 40), height=inch(84),
+                               product_weight=lb(640)),
+    "lat-pulldown-low-row": dict(resistance_type="Plate-loaded", footprint=inch(60, 36),
+                                 height=inch(82), product_weight=lb(155)),
+    "air-rower": dict(resistance_type="Air (fan)", resistance_levels=10,
+                      max_user_weight=lb(500), footprint=inch(96, 24), product_weight=lb(57)),
+    "magnetic-rower": dict(resistance_type="Magnetic", resistance_levels=16,
+                           max_user_weight=lb(300), footprint=inch(84, 22),
+                           product_weight=lb(75)),
+    "water-rower": dict(resistance_type="Water", max_user_weight=lb(700),
+                        footprint=inch(82, 22), product_weight=lb(80)),
+    "folding-treadmill": dict(max_user_weight=lb(300), footprint=inch(77, 35), height=inch(57),
+                              product_weight=lb(220)),
+    "walking-pad": dict(max_user_weight=lb(265), footprint=inch(56, 22), height=inch(5),
+                        product_weight=lb(48)),
+    "commercial-treadmill": dict(max_user_weight=lb(400), footprint=inch(84, 36),
+                                 height=inch(62), product_weight=lb(370)),
+    "air-bike": dict(resistance_type="Air (fan)", max_user_weight=lb(350),
+                     footprint=inch(51, 24), product_weight=lb(113)),
+    "spin-bike": dict(resistance_type="Magnetic", max_user_weight=lb(300),
+                      footprint=inch(48, 22), product_weight=lb(100)),
+    "recumbent-bike": dict(resistance_type="Magnetic", resistance_levels=16,
+                           max_user_weight=lb(300), footprint=inch(60, 26),
+                           product_weight=lb(110)),
+    "loop-band-set": dict(material="Layered latex", resistance_levels=5),
+    "pull-up-assist-band": dict(material="Layered latex"),
+    "tube-band-kit": dict(material="Latex tubes, nylon straps", resistance_levels=5),
+    "rubber-gym-tiles": dict(thickness=19, footprint=inch(24, 24), material="Recycled rubber"),
+    "exercise-mat": dict(thickness=15, footprint=inch(72, 24), material="NBR foam"),
+    "deadlift-platform": dict(thickness=38, footprint=inch(96, 48),
+                              material="Plywood and rubber"),
+    "dumbbell-rack": dict(rated_load=lb(1000), footprint=inch(53, 18), height=inch(32)),
+    "plate-tree": dict(rated_load=lb(600), footprint=inch(35, 20), height=inch(48)),
+    "wall-storage-kit": dict(rated_load=lb(150)),
+    "kettlebell-shelf": dict(rated_load=lb(800), footprint=inch(43, 18), height=inch(30)),
+}

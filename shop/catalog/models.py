@@ -1,5 +1,6 @@
-"""Catalog tables: categories, products, variants (SKUs), the stock ledger and search synonyms."""
-from sqlalchemy import CheckConstraint, Index, event
+"""Catalog tables: categories, products, variants (SKUs), product pictures, the stock ledger
+and search synonyms."""
+from sqlalchemy import CheckConstraint, Index, event, text
 
 from shop.catalog import search_index
 from shop.database import UTCDateTime, utcnow
@@ -23,6 +24,9 @@ class Category(db.Model):
     # Which warranty table of shop.rules.warranty applies to this shelf.
     warranty_kind = db.Column(db.String(40), nullable=False, default="free_weights")
     image_path = db.Column(db.String(255), nullable=False, default="")
+    # The specification attributes (keys of shop.catalog.specs.ATTRIBUTES) its products
+    # list, in the order the spec table and the comparison show them.
+    spec_keys = db.Column(db.JSON, nullable=False, default=list, server_default=text("'[]'"))
 
     parent = db.relationship("Category", remote_side=[id], backref="children")
 
@@ -58,6 +62,8 @@ class Product(db.Model):
     final_sale = db.Column(db.Boolean, nullable=False, default=False)
     # Per-component warranty months that replace or add to the category's terms.
     warranty_overrides = db.Column(db.JSON, nullable=False, default=dict)
+    # {attribute key: value} in one canonical unit per kind: grams, millimetres, or text.
+    specs = db.Column(db.JSON, nullable=False, default=dict, server_default=text("'{}'"))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -133,6 +139,29 @@ class Variant(db.Model):
 
     def __repr__(self):
         return f"<Variant {self.sku}>"
+
+
+class ProductImage(db.Model):
+    """One picture of a product (of one variant when `variant_id` is set), stored as resized
+    WebP and JPEG files `<stem>-<width>.webp|jpg` under UPLOAD_DIR, one per width in `widths`."""
+
+    __tablename__ = "product_image"
+    __table_args__ = (
+        Index("ix_product_image_product_position", "product_id", "position", "id"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id"), nullable=False)
+    variant_id = db.Column(db.Integer, db.ForeignKey("variant.id"), nullable=True, index=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    stem = db.Column(db.String(120), nullable=False, unique=True)  # "products/<random hex>"
+    widths = db.Column(db.JSON, nullable=False, default=list)  # ascending, in pixels
+    width = db.Column(db.Integer, nullable=False)  # of the largest file
+    height = db.Column(db.Integer, nullable=False)
+    alt = db.Column(db.String(200), nullable=False, default="")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    product = db.relationship("Product")
 
 
 class StockMovement(db.Model):

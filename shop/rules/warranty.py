@@ -4,6 +4,8 @@ Public API:
 - ``WarrantyTerm(component, months)``; ``DEFAULT_WARRANTY_BY_KIND`` maps a category's
   warranty kind to its terms, ``WARRANTY_KIND_LABELS`` names the kinds for pages.
 - ``resolve_terms(category_terms, product_overrides) -> tuple[WarrantyTerm, ...]``.
+- ``product_terms(warranty_kind, overrides)``: a product's terms; an override of 0 months
+  (``NOT_COVERED``) removes that component (an air rower has no motor to cover).
 - ``coverage_start(delivered_on, dispatched_on, longest_transit_days, holidays, weekend)``.
 - ``add_months(day, months) -> date``: calendar months, day clamped to the month's end.
 - ``warranty_coverage(terms, component, start, on) -> Coverage``.
@@ -25,6 +27,7 @@ from shop.rules.delivery import (SATURDAY_SUNDAY, US_FEDERAL_HOLIDAYS_2026_2027,
                                  add_business_days, format_long_date)
 
 ALL_PARTS = "All parts"
+NOT_COVERED = 0  # an override of 0 months removes the component from a product's terms
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,15 @@ def product_terms(warranty_kind: str,
                   overrides: Mapping[str, int] | None = None) -> tuple[WarrantyTerm, ...]:
     """The terms in force for a product: its category kind's defaults with the product's
     own `{component: months}` overrides (what checkout copies onto an order line, what the
-    product page shows, what its copy is checked against)."""
+    product page shows, what its copy is checked against). A component overridden with
+    0 months (``NOT_COVERED``) is left out: the product has no such part to cover."""
+    overrides = sorted((overrides or {}).items())
+    removed = {_key(component) for component, months in overrides
+               if int(months) == NOT_COVERED}
     extra = [WarrantyTerm(component, int(months))
-             for component, months in sorted((overrides or {}).items())]
-    return resolve_terms(DEFAULT_WARRANTY_BY_KIND.get(warranty_kind, ()), extra)
+             for component, months in overrides if int(months) != NOT_COVERED]
+    terms = resolve_terms(DEFAULT_WARRANTY_BY_KIND.get(warranty_kind, ()), extra)
+    return tuple(term for term in terms if _key(term.component) not in removed)
 
 
 def coverage_start(delivered_on: date | None, dispatched_on: date | None,
