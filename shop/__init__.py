@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import shop.models  # noqa: F401  (every table registered before migrations look)
 from shop import commands, request_log, security, static_assets, templating, web_cache
 from shop.cart.views import bp as cart_bp
+from shop.catalog.media_views import bp as media_bp
 from shop.catalog.views import bp as catalog_bp
 from shop.checkout.views import bp as checkout_bp
 from shop.config import (BASE_DIR, base_url_settings, check_production_settings,
@@ -89,7 +90,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, pages_bp, accounts_bp,
-                      admin_bp, health_bp, engagement_bp, reviews_bp, customer_bp):
+                      admin_bp, health_bp, engagement_bp, reviews_bp, customer_bp, media_bp):
         app.register_blueprint(blueprint)
 
 

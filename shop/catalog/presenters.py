@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from shop.catalog import media
 from shop.rules import shipping, warranty
 from shop.rules.estimates import product_estimate
 from shop.rules.money import format_plain
@@ -66,8 +67,7 @@ def product_page_context(detail, selected, config, rating: dict | None = None) -
     """Everything product.html needs but the delivery promise, computed here rather than in
     the template. The same for every visitor, so the page can be cached."""
     page_url = url_for("catalog.product", slug=detail.slug, _external=True)
-    image_url = url_for("static", filename=detail.image_path, _external=True) \
-        if detail.image_path else ""
+    image_url = media.image_url(detail.image_path, external=True)
     low_at = config.get("LOW_STOCK_LABEL_AT", 5)
     stock = stock_state(selected.available, low_at) if selected else stock_state(0)
     return {
