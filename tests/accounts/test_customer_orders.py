@@ -236,3 +236,16 @@ def test_buy_again_is_the_owners_only(app, client, kim, who):
         response = post(client, f"/account/orders/{order.number}/buy-again")
     assert response.status_code == {"anonymous": 303, "other customer": 404, "no token": 400}[who]
     assert cart_items() == {}
+
+
+def test_a_page_of_history_costs_the_same_queries_for_one_order_or_ten(app, client, kim,
+                                                                        count_statements):
+    signed_in(client)
+    make_order(email=KIM)
+    with count_statements() as one:
+        client.get("/account")
+    for _ in range(9):
+        make_order(email=KIM)
+    with count_statements() as ten:
+        assert client.get("/account").status_code == 200
+    assert len(ten) == len(one)

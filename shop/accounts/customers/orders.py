@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from shop.accounts.customers.models import Customer
 from shop.backoffice import order_payments
@@ -60,7 +61,8 @@ def _mine(customer: Customer):
 
 def history(customer: Customer, page: int = 1) -> Page:
     """One page of the account's orders, newest first; empty until the email is verified."""
-    query = _mine(customer).order_by(Order.created_at.desc(), Order.id.desc())
+    query = (_mine(customer).options(selectinload(Order.lines))
+             .order_by(Order.created_at.desc(), Order.id.desc()))
     if not customer.verified:
         query = query.where(False)
 
