@@ -72,7 +72,7 @@ def fulfil_session(session: gateway.CheckoutSession, now: datetime, client=None)
     if order is None:
         return Outcome("ignored")
     if not _charged_as_ordered(order, session):
-        return _mismatch(order, session)
+        return _mismatch(order, session, client)
     if order.paid_at is not None:  # a replay: nothing to ask Stripe again
         return Outcome("already_paid", order.number)
     tax = tax_charged(order, session, client)
@@ -143,28 +143,34 @@ def _record_line_tax(tax: TaxCharged) -> None:
                                .execution_options(synchronize_session=False))
 
 
-def _mismatch(order: Order, session: gateway.CheckoutSession) -> Outcome:
+def _mismatch(order: Order, session: gateway.CheckoutSession, client=None) -> Outcome:
     """Stripe took another amount or currency than the order's total: not paid, but
     `payment_mismatch`, for staff to resolve. The stock stays as it was: still reserved
     for an order that was waiting (neither sold nor put back on sale), released already
     for one that had expired. What was captured is kept (in cents when the currency is
-    ours) so that staff can refund it."""
+    ours) so that staff can refund it, and so is the tax Stripe computed (a manager who
+    accepts the payment accepts the order with that tax)."""
     same_currency = (session.currency or SHOP_CURRENCY).lower() == SHOP_CURRENCY
+    tax = tax_charged(order, session, client) if same_currency and order.paid_at is None \
+        else TaxCharged(0, {}, 0)
+    total = _before_tax(order) + tax.total_cents
     moved = db.session.execute(
         update(Order).where(Order.id == order.id, Order.paid_at.is_(None),
                             Order.captured_cents == 0,
                             Order.status.in_(("pending_payment", "expired", "cancelled")))
         .values(status="payment_mismatch", stripe_payment_intent=session.payment_intent_id,
                 captured_cents=(session.amount_total or 0) if same_currency else 0,
-                stripe_session_id=session.id)).rowcount
+                stripe_session_id=session.id, tax_cents=tax.total_cents,
+                shipping_tax_cents=tax.shipping_cents, total_cents=total)).rowcount
     if not moved:
         return Outcome("already_paid", order.number)
+    _record_line_tax(tax)
     charged = f"{session.amount_total} {(session.currency or '?').upper()}"
     log.error("order %s: Stripe charged %s, order total %s %s", order.number, charged,
-              order.total_cents, SHOP_CURRENCY.upper())
+              total, SHOP_CURRENCY.upper())
     orders.record_status(order, "payment_mismatch", actor="stripe",
                          note=f"Stripe charged {charged} cents; the order total is "
-                              f"{order.total_cents} {SHOP_CURRENCY.upper()} cents. Staff will "
+                              f"{total} {SHOP_CURRENCY.upper()} cents. Staff will "
                               "resolve this before anything ships.")
     db.session.commit()
     return Outcome("mismatch", order.number)
