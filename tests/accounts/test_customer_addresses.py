@@ -62,7 +62,8 @@ def test_an_address_is_checked_like_at_checkout(app, client):
     make_customer(email=KIM)
     signed_in(client)
     response = add(client, {**WORK, "postal_code": "ABCDE"})
-    assert response.status_code == 400 and "Use a 5-digit ZIP code" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Use a 5-digit ZIP code" in response.get_data(as_text=True)
     assert saved() == []
 
 

@@ -69,7 +69,8 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
     _check_password(password)
     existing = db.session.scalar(select(Customer).where(Customer.email == email))
     if existing is None:
-        customer = Customer(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+        customer = Customer(email=email, name=name.strip(),
+                            password_hash=generate_password_hash(password))
         db.session.add(customer)
         try:
             db.session.flush()
