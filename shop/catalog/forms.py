@@ -81,3 +81,4 @@ class ListingForm(Form):
 
 
 LISTING_FIELDS = tuple(ListingForm().data)  # the query arguments the form reads
+TYPED_FIELDS = ("min_price", "max_price")  # typed by a shopper: a mistake gets a message

@@ -20,7 +20,7 @@ from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
 from shop.catalog import presenters, service
 from shop.catalog import search as search_service
-from shop.catalog.forms import LISTING_FIELDS, ListingForm
+from shop.catalog.forms import LISTING_FIELDS, TYPED_FIELDS, ListingForm
 from shop.engagement.product_page import product_page_extras
 from shop.rules import delivery
 
@@ -91,13 +91,15 @@ def home():
 
 
 def _parse_listing(args=None) -> tuple[ListingForm, service.ListingFilters]:
-    """Read filters from the query string (or `args`), or answer 400 with the reasons."""
+    """Read filters from the query string (or `args`). A price typed wrong (a letter, the
+    minimum above the maximum) is left out of the filters and the form says why; anything
+    else wrong comes only from an edited address: 400 with the reasons."""
     form = ListingForm(request.args if args is None else args)
-    if not form.validate():
+    if not form.validate() and any(name not in TYPED_FIELDS for name in form.errors):
         abort(400, description=" ".join(form.error_messages()))
     filters = service.ListingFilters(
-        min_price_cents=form.min_price.cents,
-        max_price_cents=form.max_price.cents,
+        min_price_cents=None if form.min_price.errors else form.min_price.cents,
+        max_price_cents=None if form.max_price.errors else form.max_price.cents,
         in_stock=form.in_stock.checked,
         brand=(form.brand.data or "").strip(),
         sort=form.sort.data,
@@ -106,12 +108,14 @@ def _parse_listing(args=None) -> tuple[ListingForm, service.ListingFilters]:
     return form, filters
 
 
-def _request_filters() -> service.ListingFilters:
-    """The query string's filters, sort and page, or a 400 with the reasons. Most visits
-    send none of them and skip building the form (half the cost of a cached page)."""
+def _request_filters() -> tuple[service.ListingFilters, ListingForm | None]:
+    """The query string's filters, sort and page, and the form when a typed price was wrong
+    (the page shows it with its messages). Most visits send none of them and skip building
+    the form (half the cost of a cached page)."""
     if not any(name in request.args for name in LISTING_FIELDS):
-        return service.ListingFilters()
-    return _parse_listing()[1]
+        return service.ListingFilters(), None
+    form, filters = _parse_listing()
+    return filters, form if form.errors else None
 
 
 def _dollars(cents: int) -> str:
@@ -140,7 +144,10 @@ def listing_args(filters: service.ListingFilters) -> dict[str, str]:
     return args
 
 
-def _listing_key(kind: str, *parts, args: dict[str, str]) -> str:
+def _listing_key(kind: str, *parts, args: dict[str, str], mistaken: bool = False) -> str:
+    """The page's cache key; a page that shows a typed mistake has a key of its own (and is
+    never stored under it), so the page without the message is not served in its place."""
+    kind = f"{kind}-with-mistakes" if mistaken else kind
     return web_cache.page_key(kind, *parts, urlencode(sorted(args.items())))
 
 
@@ -179,8 +186,9 @@ def _page_or_404(listing: service.ListingPage) -> None:
 def category(slug):
     # The key names the validated filters only; everything else is read inside render, so
     # a hit needs no lookup and no query. Bad input is refused (400) and never cached; a
-    # brand is matched to the category's cached brand list (an unknown one is dropped).
-    filters = _request_filters()
+    # brand is matched to the category's cached brand list (an unknown one is dropped). A
+    # price typed wrong is left out and the page says why, never stored (it shows the text).
+    filters, mistaken = _request_filters()
     filters = _known_brand(filters, slug)
     args = listing_args(filters)
 
@@ -189,19 +197,22 @@ def category(slug):
         current = next((c for c in categories if c.slug == slug), None)
         if current is None:
             abort(404, description="We couldn't find that category.")
-        form, _ = _parse_listing(MultiDict(args))  # shown as the key names them
+        # the form shown: as the key names the filters, or as typed when a price was wrong
+        form = mistaken if mistaken is not None else _parse_listing(MultiDict(args))[0]
         children = [c for c in categories if c.parent_id == current.id]
         parent = next((c for c in categories if c.id == current.parent_id), None)
         listing = _listing(filters, category_ids=_category_ids(current))
         _page_or_404(listing)
-        return render_template(
+        return web_cache.Rendered(render_template(
             "catalog/category.html", category=current, parent=parent, children=children,
             top_categories=[c for c in categories if c.parent_id is None],
             listing=listing, card_links=card_links(listing.items), form=form,
             filters=filters, page_args=args, **markers,
-        )
-    return web_cache.serve_page(_listing_key("category", slug, args=args), render,
-                                cart_count=cart_cookie.read().count, timeout=_listing_seconds())
+        ), keep=mistaken is None)
+    return web_cache.serve_page(_listing_key("category", slug, args=args,
+                                             mistaken=mistaken is not None),
+                                render, cart_count=cart_cookie.read().count,
+                                timeout=_listing_seconds())
 
 
 @bp.get("/search")
@@ -209,11 +220,11 @@ def search():
     query = " ".join((request.args.get("q") or "").split())
     if len(query) > 100:
         abort(400, description="Search words must be 100 characters or fewer.")
-    filters = _request_filters()
+    filters, mistaken = _request_filters()
     args = {"q": query, **listing_args(filters)}
 
     def render(**markers):
-        form, _ = _parse_listing(MultiDict(args))
+        form = mistaken if mistaken is not None else _parse_listing(MultiDict(args))[0]
         result = None
         if query:
             synonyms = web_cache.remember("search-synonyms", search_service.load_synonyms)
@@ -221,12 +232,12 @@ def search():
                 query, filters, current_app.config["PRODUCTS_PER_PAGE"], synonyms)
             _page_or_404(result.listing)
         nothing = result is not None and not result.listing.total
-        return render_template("catalog/search.html", query=query, result=result,
-                               listing=result and result.listing,
-                               category_tree=_category_tree() if nothing else "",
-                               card_links=card_links(result.listing.items if result else []),
-                               form=form, filters=filters, page_args=args, **markers)
-    return web_cache.serve_page(_listing_key("search", args=args), render,
+        return web_cache.Rendered(render_template(
+            "catalog/search.html", query=query, result=result, listing=result and result.listing,
+            category_tree=_category_tree() if nothing else "",
+            card_links=card_links(result.listing.items if result else []),
+            form=form, filters=filters, page_args=args, **markers), keep=mistaken is None)
+    return web_cache.serve_page(_listing_key("search", args=args, mistaken=mistaken is not None), render,
                                 cart_count=cart_cookie.read().count, timeout=_listing_seconds())
 
 

@@ -92,15 +92,11 @@ def test_page_past_the_end_is_404(client, shelf):
     ("page=abc", "Page must be a whole number"),
     ("page=0", "Page must be a whole number"),
     ("page=-3", "Page must be a whole number"),
-    ("min_price=-5", "Minimum price must be zero or more"),
-    ("min_price=abc", "Minimum price must be an amount in dollars"),
-    ("max_price=1.234", "Maximum price can have at most two decimals"),
-    ("max_price=NaN", "Maximum price"),
-    ("min_price=100&max_price=50", "Maximum price must be at least the minimum price"),
     ("sort=;DROP TABLE product", "Sort by must be one of"),
     ("brand=" + "x" * 200, "Brand"),
 ])
 def test_bad_query_parameters_get_a_400_that_names_the_field(client, shelf, query, message):
+    # (a price typed wrong gets a message on the form instead: test_filter_mistakes.py)
     response = client.get(f"/categories/racks?{query}")
     assert response.status_code == 400
     assert response.get_data(as_text=True).count(message) == 1  # said once, not once per check
