@@ -64,7 +64,7 @@ test: install-dev
 ## make stress: many buyers racing for the last units under gunicorn (PostgreSQL when
 ## TEST_DATABASE_URL or STRESS_DATABASE_URL is set, else SQLite); prints the invariants.
 stress: install-dev
-	$(BIN)/python -m loadtest.stress --buyers 300 --units 25 --workers 4 --concurrency 32 \
+	$(BIN)/python -m loadtest.stress --buyers 300 --units 25 --concurrency 32 \
 	  --staff-rounds 100 --seconds 300
 
 ## Audit the demo catalog's copy with the claims checker on a scratch database.

@@ -6,7 +6,7 @@ draws the same kind of paths for the in-process measurements.
 import os
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -27,6 +27,7 @@ class Scenarios:
     words: list[str]                   # search vocabulary
     cart_skus: list[str]               # SKUs with plenty of stock, for add-to-cart and checkout
     queries: list[str]                 # what shoppers type, the most asked first
+    popular: list[str] = field(default_factory=list)  # product slugs, most viewed first
 
 
 def load_scenarios() -> Scenarios:
@@ -105,6 +106,17 @@ def _zipf_cumulative(n: int) -> list[float]:
     return cumulative
 
 
+def zipf_product_path(s: Scenarios, rng: random.Random) -> str:
+    """A product page drawn with Zipf's law (s = 1.0) over every product: the product of
+    rank r is viewed 1/r as often as the first. Which products rank first is a fixed
+    shuffle, so the most viewed are not simply the oldest."""
+    if len(s.popular) != len(s.products):
+        s.popular = list(s.products)
+        random.Random(11).shuffle(s.popular)
+    return "/products/" + rng.choices(s.popular,
+                                      cum_weights=_zipf_cumulative(len(s.popular)))[0]
+
+
 def pick_paths(s: Scenarios, page: str, rng: random.Random, n: int) -> list[str]:
     if page == "home":
         return ["/"] * n
@@ -112,8 +124,10 @@ def pick_paths(s: Scenarios, page: str, rng: random.Random, n: int) -> list[str]
         return [category_path(*rng.choice(s.categories), rng) for _ in range(n)]
     if page == "search":
         return [search_path(s, rng) for _ in range(n)]
-    if page == "product":
+    if page == "product":  # uniform: nearly every request a product not seen lately (cold)
         return [f"/products/{rng.choice(s.products)}" for _ in range(n)]
+    if page == "product-zipf":
+        return [zipf_product_path(s, rng) for _ in range(n)]
     raise ValueError(page)
 
 
@@ -123,7 +137,7 @@ def write_path_files(s: Scenarios, folder: Path, n: int = 20_000, seed: int = 7)
     folder.mkdir(parents=True, exist_ok=True)
     files = {"home": folder / "paths-home.txt"}
     files["home"].write_text("/\n")
-    for page in ("category", "search", "product"):
+    for page in ("category", "search", "product", "product-zipf"):
         files[page] = folder / f"paths-{page}.txt"
         files[page].write_text("\n".join(pick_paths(s, page, rng, n)) + "\n")
     files["skus"] = folder / "skus.txt"

@@ -1,9 +1,10 @@
 """Race many buyers for the last units under gunicorn, replay webhooks, then check invariants.
 
-    python -m loadtest.stress [--buyers 40] [--units 5] [--workers 4] [--seconds 60]
+    python -m loadtest.stress [--buyers 40] [--units 5] [--workers N] [--seconds 60]
 
 Starts, on loopback only: the local Stripe stand-in, and the shop under gunicorn
-with several workers on PostgreSQL (TEST_DATABASE_URL / STRESS_DATABASE_URL, in a
+with the shipped gunicorn.conf.py (gthread workers; --workers overrides their number)
+on PostgreSQL (TEST_DATABASE_URL / STRESS_DATABASE_URL, in a
 schema of its own) or SQLite. Buyers race through HTTP for the last units of a
 variant, each paying, abandoning or being declined; every paid session's webhook
 is re-sent several times at once; a staff thread adjusts the same stock through
@@ -236,7 +237,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=40)
     parser.add_argument("--units", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: gunicorn.conf.py's, from the CPUs)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--staff-rounds", type=int, default=20)
     parser.add_argument("--code-racers", type=int, default=20)
@@ -269,7 +271,9 @@ def run(args) -> int:
              "--webhook-url", f"{base}/stripe/webhook"], env=env, cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind",
+            # the shipped gunicorn.conf.py (gthread workers), as in production
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+             *(["--workers", str(args.workers)] if args.workers else []), "--bind",
              f"127.0.0.1:{shop_port}", "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT,
             stdout=subprocess.DEVNULL))  # development mail goes to stdout; errors to stderr
         wait_until_up(f"{base}/robots.txt")
@@ -306,7 +310,8 @@ def run(args) -> int:
             drop_schema(schema)
 
     backend = "PostgreSQL" if schema else "SQLite"
-    print(f"\nStress run: {backend}, gunicorn {args.workers} workers, local Stripe stand-in")
+    workers = args.workers or "gunicorn.conf.py's"
+    print(f"\nStress run: {backend}, gunicorn {workers} workers (gthread), local Stripe stand-in")
     print(f"{'requests':<44}{stats.requests}")
     print(f"{'concurrency (buyers at once)':<44}{args.concurrency}")
     print(f"{'buyers / units offered':<44}{args.buyers} / {args.units}")
