@@ -3,7 +3,7 @@ colour variant), the same every time for the same product. Nothing is downloaded
 import colorsys
 import hashlib
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 SIZE = (800, 600)
 COLOURS = {"black": (40, 40, 44), "red": (178, 34, 34), "grey": (128, 128, 134),
@@ -24,17 +24,32 @@ def _palette(slug: str) -> tuple[tuple, tuple]:
     return background, accent
 
 
-def _rack(d, n, c):
+def _rack(d, n, c, slug=""):
+    """A rack drawn after what its name says: a stand, a wall-mount, a half rack or a cage."""
     top = 90 + n[2] % 60
     left, right = 250 - n[3] % 60, 550 + n[4] % 60
     for x in (left, right):
         d.rectangle((x - 14, top, x + 14, 470), fill=c)
         for y in range(top + 30, 460, 24):
             d.ellipse((x - 4, y - 4, x + 4, y + 4), fill=(230, 230, 230))
+        if "stand" in slug:  # a foot per upright, nothing across the top
+            d.rectangle((x - 70, 462, x + 70, 482), fill=INK)
+    if "stand" in slug:
+        return
     d.rectangle((left - 14, top - 14, right + 14, top + 6), fill=c)
+    if "wall" in slug:  # the wall plate it folds against
+        d.rectangle((right + 60, 60, right + 90, 500), fill=INK)
+        d.line((right + 14, top, right + 60, top - 30), fill=INK, width=8)
+        d.line((right + 14, 440, right + 60, 470), fill=INK, width=8)
+        return
     d.rectangle((left - 70, 462, right + 70, 482), fill=INK)
-    if n[5] % 2:
-        d.rectangle((left, 330, right, 340), fill=INK)  # safeties
+    if "half" in slug:  # plate horns with plates
+        for x in (left - 60, right + 20):
+            d.rectangle((x, 380, x + 40, 392), fill=INK)
+            d.ellipse((x - 10, 330, x + 50, 445), outline=INK, width=10)
+        return
+    d.rectangle((left, 330, right, 340), fill=INK)  # safeties
+    d.rectangle((left - 40, top - 40, right + 40, top - 28), fill=INK)  # pull-up bar
 
 
 def _bench(d, n, c):
@@ -128,15 +143,19 @@ DRAWINGS = {
 def draw(slug: str, category: str, name: str, brand: str, colour: str = "",
          view: int = 0) -> Image.Image:
     """A drawing of a product: its category's shape, varied and coloured by its slug (or the
-    named `colour`), with its name; `view` 1 is a second, close-up picture."""
+    named `colour`), with its name; `view` 1 is a second picture, from the other side."""
     background, accent = _palette(slug)
     accent = COLOURS.get(colour.lower(), accent)
     image = Image.new("RGB", SIZE, background)
     d = ImageDraw.Draw(image)
     numbers = _numbers(slug)
-    DRAWINGS.get(category, _storage)(d, numbers, accent)
-    if view:  # a close-up: the middle of the drawing, enlarged
-        image = image.crop((200, 150, 600, 450)).resize(SIZE, Image.Resampling.LANCZOS)
+    drawing = DRAWINGS.get(category, _storage)
+    if drawing is _rack:
+        drawing(d, numbers, accent, slug)
+    else:
+        drawing(d, numbers, accent)
+    if view:  # from the other side
+        image = ImageOps.mirror(image)
         d = ImageDraw.Draw(image)
     d.text((32, 24), brand.upper(), fill=INK, font=ImageFont.load_default(size=24))
     d.text((32, SIZE[1] - 64), name + (f" ({colour})" if colour else ""), fill=INK,

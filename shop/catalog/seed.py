@@ -1,10 +1,12 @@
 """Load the demo catalog once: running it again changes nothing.
 
 Besides rows it draws each demo product's pictures (shop.catalog.demo_pictures) into
-UPLOAD_DIR under fixed names, so a second run, or a second machine sharing the directory,
-finds them there. Demo products loaded before pictures, specifications and warranty parts
+UPLOAD_DIR under names made from the product and the drawing, so a second run, or a
+second machine sharing the directory, finds them there. Demo products loaded before pictures, specifications and warranty parts
 existed get them filled in, once, while they still have none of their own.
 """
+import hashlib
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -42,9 +44,11 @@ def check_demo_copy(products=None) -> list[str]:
     return problems
 
 
-def _store_picture(upload_dir, stem: str, image) -> images.StoredImage:
-    """A demo picture's files under a fixed stem; drawn only when not on disk yet."""
+def _store_picture(upload_dir, name: str, image) -> images.StoredImage:
+    """A demo picture's files, named after the product and the drawing's own digest (a
+    changed drawing gets new files); resized and written only when not on disk yet."""
     small = image.resize((DEMO_WIDTH, round(image.height * DEMO_WIDTH / image.width)))
+    stem = f"{name}-{hashlib.sha256(small.tobytes()).hexdigest()[:12]}"
     widths = images.rendition_widths(small.width)
     stored = images.StoredImage(stem, widths, small.width, small.height)
     return stored if images.exists(upload_dir, stored) else images.store(small, upload_dir, stem)
