@@ -63,6 +63,9 @@ class Config:
         "SHOP_RETURN_ADDRESS", "Iron & Oak Returns, 100 Warehouse Way, Dock 3, Albany, NY 12207, USA")
     # The sender a discreet parcel's label and packing slip show instead of the shop's name.
     SHOP_DISCREET_SENDER = os.environ.get("SHOP_DISCREET_SENDER", "GF Supply")
+    # Weights and sizes: "us" (lb and in first, metric in brackets) or "metric"; the back
+    # office's weight and size fields are typed in the same units.
+    SHOP_UNITS = os.environ.get("SHOP_UNITS", "us")
     PRODUCTS_PER_PAGE = 24
     LOW_STOCK_LABEL_AT = 5
     WTF_CSRF_TIME_LIMIT = None
