@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from shop import clock, web_cache
 from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
-from shop.catalog import presenters, service
+from shop.catalog import media, presenters, service
 from shop.catalog import search as search_service
 from shop.catalog.forms import LISTING_FIELDS, TYPED_FIELDS, ListingForm
 from shop.engagement.product_page import product_page_extras
@@ -65,7 +65,7 @@ def _links(card: service.ProductCard) -> CardLinks:
     key = (request.script_root, card.slug, card.image_path)
     return web_cache.worker_memo("card-links", key, lambda: CardLinks(
         page=url_for("catalog.product", slug=card.slug),
-        image=url_for("static", filename=card.image_path)))
+        image=media.image_url(card.image_path)))  # an upload or a static file
 
 
 def _listing_brands(**scope) -> list[str]:
@@ -258,6 +258,7 @@ def product(slug):
         context = presenters.product_page_context(detail, selected, current_app.config,
                                                   rating=extras.pop("rating_json_ld"))
         html = render_template("catalog/product.html", **context, **extras,
+                               **media.page_context(detail, selected, current_app.config),
                                delivery_block=Markup(markers.pop("late")), **markers)
         # an unknown ?sku= gets the default variant, but no cache entry of its own
         return web_cache.Rendered(html, keep=known_sku, data=presenters.delivery_inputs(

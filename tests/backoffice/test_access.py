@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.accounts.service import create_staff
+from shop.catalog.models import ProductImage
 from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import ReturnRequest, WarrantyClaim
@@ -78,6 +79,10 @@ ACCESS = {
     "admin.product_edit": MANAGER,
     "admin.variant_new": MANAGER,
     "admin.variant_edit": MANAGER,
+    "admin.picture_add": MANAGER,  # product pictures and specifications: catalog editing
+    "admin.picture_move": MANAGER,
+    "admin.picture_delete": MANAGER,
+    "admin.product_specs": MANAGER,
     "admin.categories": MANAGER,
     "admin.category_edit": MANAGER,
     "admin.staff": MANAGER,
@@ -103,8 +108,8 @@ ACCESS = {
 
 # What a POST sends besides the CSRF token: for the manager-only routes, a form that
 # would change something were the guard missing; an empty form elsewhere.
-VARIANT_FORM = {"sku": "BENCH-NEW", "price": "199", "weight_g": "9000", "length_cm": "120",
-                "width_cm": "40", "height_cm": "40", "low_stock_threshold": "3"}
+VARIANT_FORM = {"sku": "BENCH-NEW", "price": "199", "weight": "19.84", "box_length": "47.24",
+                "box_width": "15.75", "box_height": "15.75", "low_stock_threshold": "3"}
 FORMS = {
     "admin.order_cancel": {"reason": "Customer asked by phone"},
     "admin.order_refund": {"amount": "5", "reason": "Scuffed box", "request_id": "a" * 32},
@@ -128,6 +133,8 @@ FORMS = {
     "admin.discount_update": {"kind": "percent", "percent": "7"},
     "admin.discount_active": {"active": "no"},
     "admin.goes_with_add": {"accessory_slug": "collars"},
+    "admin.picture_move": {"direction": "down"},
+    "admin.product_specs": {"spec-rated_load": "1000"},
 }
 LAST = ("accounts.logout",)  # signs the client out, so it is sent after everything else
 
@@ -161,7 +168,10 @@ def world(app, staff_user, manager_user):
                           covered=False, coverage_reason="Upholstery (1 year) cover ended")
     message = ContactMessage(name="Alex", email="alex@example.com", topic="choosing",
                              message="Will the rack fit under 88 in.?")
-    db.session.add_all([returned, claim, message])
+    picture = ProductImage(product_id=rack.id, stem="products/" + "0" * 32, widths=[320],
+                           width=320, height=240, alt="The rack")  # files: none needed
+    category.spec_keys = ["rated_load"]
+    db.session.add_all([returned, claim, message, picture])
     db.session.commit()
     other = create_staff("other.staff@example.com", PASSWORD, "staff", "Olly")
     issue20 = engagement_world(rack, recent)  # a review, goes-with links
@@ -170,6 +180,7 @@ def world(app, staff_user, manager_user):
             "number": paid.number, "product_id": rack.id, "variant_id": variant.id,
             "category_id": category.id, "return_id": returned.id, "claim_id": claim.id,
             "message_id": message.id, "user_id": other.id, "staff": staff_user,
+            "picture_id": picture.id,
             "manager": manager_user, **issue20}
 
 
