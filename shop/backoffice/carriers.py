@@ -32,6 +32,21 @@ CARRIERS = (
     Carrier(FREIGHT, "Freight", ""),
 )
 BY_CODE = {carrier.code: carrier for carrier in CARRIERS}
+# The carrier each shipping method is booked with (the ship form starts on it).
+CARRIER_FOR_METHOD = {"standard": "ups", "overnight": "fedex", "remote": "usps",
+                      "international": "dhl", "freight": FREIGHT}
+CANADA_CARRIER = "canada_post"
+
+
+def carrier_for(shipping_method: str, country: str = "") -> str:
+    """The carrier code the order's method ships with: freight for anything with a freight
+    part (it goes on a pallet), Canada Post for parcels to Canada, else per method."""
+    methods = (shipping_method or "").split("+")
+    if FREIGHT in methods:
+        return FREIGHT
+    if country == "CA":
+        return CANADA_CARRIER
+    return CARRIER_FOR_METHOD.get(methods[0], CARRIERS[0].code)
 
 
 def normalise_tracking_number(text: str) -> str:
@@ -57,3 +72,12 @@ def carrier_name(code: str, freight_name: str = "") -> str:
     if code == FREIGHT:
         return freight_name or "Freight"
     return BY_CODE[code].label
+
+
+def code_for_name(name: str) -> tuple[str, str]:
+    """(carrier code, freight company) for a name `carrier_name` gave: ("ups", "") for
+    "UPS"; ("freight", "Estes") for a freight company's name."""
+    for carrier in CARRIERS:
+        if carrier.code != FREIGHT and carrier.label == name:
+            return carrier.code, ""
+    return FREIGHT, "" if name == BY_CODE[FREIGHT].label else name

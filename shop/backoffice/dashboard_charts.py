@@ -97,7 +97,11 @@ def dashboard_charts(now: datetime, zone_name: str) -> DashboardCharts:
         sales=charts.column_chart([(_day_label(day, first), cents) for day, cents in days]),
         sales_total_cents=sum(cents for _, cents in days),
         first_day=first, last_day=days[-1][0],
-        statuses=charts.row_chart(orders_by_status(since)),
-        top_products=charts.row_chart(top_products(since)),
-        low_stock=charts.row_chart([(row["sku"], max(row["available"], 0)) for row in stock]),
+        # the two half-width charts get a narrower box, so their text stays readable
+        statuses=charts.row_chart(orders_by_status(since), width=420, label_width=150,
+                                  value_width=50),
+        top_products=charts.row_chart(top_products(since), width=420, label_width=180,
+                                      value_width=50),
+        low_stock=charts.row_chart([(row["sku"], max(row["available"], 0)) for row in stock],
+                                   width=520, label_width=120, value_width=150),
         low_stock_rows=stock)

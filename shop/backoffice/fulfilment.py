@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from shop.accounts import service as accounts
@@ -178,6 +178,8 @@ def available_actions(order: Order) -> set[str]:
         actions.add("cancel")  # to put its stock back on the shelf
     if order.captured_cents > order.refunded_cents:
         actions.add("refund")
+    if order.status in TRACKING_CHANGEABLE:
+        actions.add("tracking")  # correct a mistyped tracking number or carrier
     if order.status == "payment_mismatch":
         actions.add("resolve_mismatch")  # a manager's: accept the payment, or refund and cancel
     return actions
@@ -244,16 +246,62 @@ class Shipment:
 
 def mark_shipped(number: str, shipment: Shipment, actor: str, now: datetime) -> Order:
     """Packed -> shipped, with the carrier, tracking number and the link built for it."""
+    details = _shipment_details(shipment)
+    return _move_order(get_order(number), ("packed",), "shipped", actor,
+                       note=f"{details['carrier']} {shipment.tracking_number}", audit=details,
+                       shipped_at=now, **details)
+
+
+TRACKING_CHANGEABLE = ("shipped", "delivered")
+
+
+def _shipment_details(shipment: Shipment) -> dict:
+    """carrier (the name customers see), tracking_number and tracking_url; checked first."""
     if shipment.carrier not in carriers.BY_CODE:
         raise FulfilmentError("Choose one of the carriers offered.")
     if not carriers.is_valid_tracking_number(shipment.tracking_number):
         raise FulfilmentError("Tracking number must be 6 to 40 letters and digits.")
-    name = carriers.carrier_name(shipment.carrier, shipment.freight_name)
-    url = carriers.tracking_url(shipment.carrier, shipment.tracking_number, shipment.tracking_url)
-    details = {"carrier": name, "tracking_number": shipment.tracking_number, "tracking_url": url}
-    return _move_order(get_order(number), ("packed",), "shipped", actor,
-                 note=f"{name} {shipment.tracking_number}", audit=details, shipped_at=now,
-                 **details)
+    return {"carrier": carriers.carrier_name(shipment.carrier, shipment.freight_name),
+            "tracking_number": shipment.tracking_number,
+            "tracking_url": carriers.tracking_url(shipment.carrier, shipment.tracking_number,
+                                                  shipment.tracking_url)}
+
+
+def change_tracking(number: str, shipment: Shipment, seen_tracking: str, actor: str) -> Order:
+    """A shipped order's carrier or tracking number corrected: saved only if nobody changed
+    it since the page was shown (`seen_tracking`), with a history note the customer sees,
+    an audit row and an email with the new link, in one transaction."""
+    order = get_order(number)
+    details = _shipment_details(shipment)
+    before = {"carrier": order.carrier, "tracking_number": order.tracking_number,
+              "tracking_url": order.tracking_url}
+    if before == details:
+        raise FulfilmentError(f"{details['carrier']} {details['tracking_number']} is already "
+                              "the order's tracking; nothing was changed.")
+    saved = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status.in_(TRACKING_CHANGEABLE),
+                            Order.tracking_number == seen_tracking)
+        .values(**details)).rowcount == 1
+    if not saved:
+        db.session.rollback()
+        db.session.refresh(order)
+        if order.status not in TRACKING_CHANGEABLE:
+            raise FulfilmentError(f"Order {order.number} is {label(order.status)}: only a "
+                                  "shipped order's tracking can be changed. Nothing was changed.")
+        raise FulfilmentError(f"Someone changed the tracking to {order.carrier} "
+                              f"{order.tracking_number} meanwhile; check it and try again. "
+                              "Nothing was changed.")
+    db.session.refresh(order)
+    note = f"Tracking changed to {details['carrier']} {details['tracking_number']}"
+    orders.record_status(order, order.status, actor=actor, note=note)
+    accounts.record(actor, "order_tracking_changed", "order", order.number, before=before,
+                    after=details, note=note)
+    emails.queue("order_tracking", f"{order.number}:tracking:{details['tracking_number']}",
+                 order.email, f"New tracking number for order {order.number}",
+                 "order_status.txt", order, status="tracking_changed",
+                 track_url=emails.tracking_link(order))
+    db.session.commit()
+    return order
 
 
 def mark_delivered(number: str, actor: str, now: datetime) -> Order:

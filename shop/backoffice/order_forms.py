@@ -109,6 +109,12 @@ class ShipForm(FlaskForm):
             raise ValidationError("Tracking page must be a web address starting with https://.")
 
 
+class TrackingForm(ShipForm):
+    """Correct a shipped order's carrier or tracking number."""
+    # the tracking number the page showed: a change made meanwhile by someone else is refused
+    seen_tracking = HiddenField()
+
+
 class NoteForm(FlaskForm):
     note = TextAreaField("Staff note (only staff see it)", filters=[strip], validators=[
         DataRequired(message="Staff note is empty."),

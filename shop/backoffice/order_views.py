@@ -7,8 +7,10 @@ from flask_login import current_user
 from shop import clock
 from shop.backoffice import actor, bp, manager_required
 from shop.backoffice import fulfilment, order_payments
+from shop.backoffice import carriers
 from shop.backoffice.order_forms import (ActionForm, CancelForm, NoteForm, OrderFilterForm,
-                                         RefundedAtStripeForm, RefundForm, ShipForm)
+                                         RefundedAtStripeForm, RefundForm, ShipForm,
+                                         TrackingForm)
 from shop.forms import first_error
 from shop.payments.client import stripe_client
 from shop.payments.refunds import RefundError
@@ -49,11 +51,22 @@ def _order_page(number: str, status: int = 200, **forms):
         detail = fulfilment.order_detail(number)
     except fulfilment.OrderNotFound:
         abort(404)
-    for name, form_class in (("ship_form", ShipForm), ("note_form", NoteForm),
+    order = detail.order
+    for name, form_class in (("note_form", NoteForm),
                              ("cancel_form", CancelForm), ("action_form", ActionForm),
                              ("mismatch_form", CancelForm),
                              ("stripe_refunded_form", RefundedAtStripeForm)):
         forms.setdefault(name, form_class(formdata=None))
+    # the ship form starts on the carrier the order's shipping method is booked with
+    method = "+".join(filter(None, ((order.delivery_promise or {}).get("method"),
+                                    order.shipping_method)))
+    forms.setdefault("ship_form", ShipForm(formdata=None,
+                                           carrier=carriers.carrier_for(method, order.country)))
+    code, freight_name = carriers.code_for_name(order.carrier)
+    forms.setdefault("tracking_form", TrackingForm(
+        formdata=None, prefix="tracking", carrier=code, freight_name=freight_name,
+        tracking_number=order.tracking_number, seen_tracking=order.tracking_number,
+        tracking_url=order.tracking_url if code == carriers.FREIGHT else ""))
     forms.setdefault("refund_form", RefundForm(formdata=None, request_id=uuid.uuid4().hex))
     return render_template("admin/orders/detail.html", detail=detail, order=detail.order,
                            foreign_payment=order_payments.foreign_payment(detail.order),
@@ -120,6 +133,26 @@ def order_ship(number):
     except fulfilment.FulfilmentError as error:
         return _refused(number, error)
     return _moved(number, f"Marked shipped with {order.carrier}, tracking {order.tracking_number}.")
+
+
+@bp.post("/orders/<number>/tracking")
+def order_tracking(number):
+    """Correct a shipped order's carrier or tracking number (the customer is emailed)."""
+    form = TrackingForm(prefix="tracking")
+    if not form.validate():
+        flash(first_error(form), "error")
+        return _order_page(number, 400, tracking_form=form)
+    shipment = fulfilment.Shipment(form.carrier.data, form.tracking_number.data,
+                                   form.freight_name.data or "", form.tracking_url.data or "")
+    try:
+        order = fulfilment.change_tracking(number, shipment, form.seen_tracking.data or "",
+                                           actor())
+    except fulfilment.OrderNotFound:
+        abort(404)
+    except fulfilment.FulfilmentError as error:
+        return _refused(number, error, tracking_form=form)
+    return _moved(number, f"Tracking number saved: {order.carrier} {order.tracking_number}. "
+                          "The customer was emailed the new link.")
 
 
 @bp.post("/orders/<number>/note")

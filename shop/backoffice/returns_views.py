@@ -7,6 +7,7 @@ from shop.backoffice import returns_service as service
 from shop.backoffice.casework_views import queue_args, run_step, shop_zone
 from shop.backoffice.order_forms import ActionForm
 from shop.backoffice.returns_forms import ReturnApproveForm, ReturnReceiveForm, ReturnRejectForm
+from shop.orders import aftercare
 from shop.orders.models import RETURN_STATUSES
 from shop.payments.client import stripe_client
 
@@ -37,7 +38,8 @@ def _return_response(return_id: int, status: int = 200, **forms):
     forms["approve_form"].remedy.choices = [
         (value, label) for value, label in forms["approve_form"].remedy.choices
         if value in page.allowed_remedies]
-    return render_template("admin/returns/detail.html", page=page, **forms), status
+    return render_template("admin/returns/detail.html", page=page,
+                           rma=aftercare.rma_number(return_id), **forms), status
 
 
 @bp.get("/returns/<int:return_id>")

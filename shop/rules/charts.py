@@ -88,12 +88,16 @@ def column_chart(points, width: int = 720, height: int = 220, ticks: int = 4) ->
     return Chart(width, height, tuple(bars), top, grid, PLOT_LEFT, base)
 
 
-def row_chart(points, width: int = 720, row_height: int = 28) -> Chart:
-    """Horizontal bars, one row per point, the longest reaching the axis top."""
+def row_chart(points, width: int = 720, row_height: int = 28, label_width: int = ROW_LABEL,
+              value_width: int = ROW_VALUE) -> Chart:
+    """Horizontal bars, one row per point, the longest reaching the axis top; labels get
+    `label_width` on the left, values `value_width` on the right."""
     points = _check(points)
     top = max((value for _, value in points), default=0) or 1
-    room = width - ROW_LABEL - ROW_VALUE
-    bars = tuple(Bar(label, value, x=ROW_LABEL, y=index * row_height + 4,
+    room = width - label_width - value_width
+    if room <= 0:
+        raise ValueError("no room left for the bars")
+    bars = tuple(Bar(label, value, x=label_width, y=index * row_height + 4,
                      width=round(room * value / top, 2), height=row_height - 8)
                  for index, (label, value) in enumerate(points))
-    return Chart(width, max(len(points), 1) * row_height, bars, top, (), ROW_LABEL, 0)
+    return Chart(width, max(len(points), 1) * row_height, bars, top, (), label_width, 0)
