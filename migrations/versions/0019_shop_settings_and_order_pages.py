@@ -16,6 +16,10 @@ depends_on = None
 
 
 def upgrade():
+    # Nothing to store: the contact, return-address and discreet-sender settings are read
+    # from the environment (shop/config.py); the shipped and delivered dates are the
+    # orders' shipped_at and delivered_at; an RMA number is the return's id, written
+    # RMA-000123 (shop.orders.aftercare.rma_number). The revision keeps the chain.
     pass
 
 
