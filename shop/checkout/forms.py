@@ -48,6 +48,11 @@ class CheckoutForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = shipping.countries_served()
 
+    def chosen_method_label(self) -> str:
+        """The name of the shipping method the customer chose ("" if none or unknown)."""
+        text = shipping.DEFAULT_SHIPPING_CONFIG.methods.get(self.shipping_method.data or "")
+        return text.label if text else ""
+
     def validate_region(self, field):
         country = self.country.data
         value = (field.data or "").strip().upper()

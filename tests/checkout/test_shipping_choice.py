@@ -64,6 +64,7 @@ def test_the_chosen_method_is_kept_while_the_state_is_corrected(app, client, wir
     # then the page keeps the choice while no option can be shown
     kept = re.findall(r'<input type="hidden" name="shipping_method" value="([^"]+)">', html)
     assert kept == ["overnight"]
+    assert "Your choice, <strong>Overnight parcel</strong>, is kept" in html
     # when they correct the state and send the form as the page has it
     second = submit_checkout(client, region="NY", shipping_method=kept[0])
     # then the order ships overnight, as they chose
