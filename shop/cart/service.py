@@ -172,8 +172,10 @@ def _sellable_for_cart():
             .scalar_subquery())
     in_cart = (select(func.coalesce(func.sum(_CI.c.quantity), 0))
                .where(_CI.c.cart_id == _CART.c.id).scalar_subquery())
-    return (select(Variant.id, Variant.price_cents, Variant.on_hand - Variant.reserved,
-                   Product.name, held, in_cart, _CART.c.id, _CART.c.country, _CART.c.region)
+    return (select(Variant.id.label("variant_id"), Variant.price_cents.label("price"),
+                   (Variant.on_hand - Variant.reserved).label("available"), Product.name,
+                   held.label("held"), in_cart.label("in_cart"), _CART.c.id.label("cart_id"),
+                   _CART.c.country, _CART.c.region)
             .select_from(Variant)
             .join(Product, Product.id == Variant.product_id)
             .outerjoin(_CART, _CART.c.token == bindparam("token"))
@@ -201,10 +203,13 @@ def add_to_cart(token: str | None, sku: str, quantity: int) -> Added:
     the customer is asked to try again.
     """
     _check_quantity(quantity)
-    row = db.session.execute(_SELLABLE_FOR_CART, {"sku": sku, "token": token}).first()
+    row = db.session.execute(_SELLABLE_FOR_CART, {"sku": sku, "token": token}).mappings().first()
     if row is None:
         raise CartError("That product is not available.")
-    variant_id, price, available, name, held, in_cart, cart_id, country, region = row
+    variant_id, price, available, name = (row["variant_id"], row["price"], row["available"],
+                                          row["name"])
+    held, in_cart, cart_id = row["held"], row["in_cart"], row["cart_id"]
+    country, region = row["country"], row["region"]
     wanted = quantity + (held or 0)
     if available <= 0:
         raise CartError(f"Sorry, {name} is out of stock.")
