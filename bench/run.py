@@ -145,7 +145,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def wait_ready(self, path: str = "/", timeout: float = 30) -> None:
+    def wait_ready(self, path: str = "/", timeout: float = 120) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
