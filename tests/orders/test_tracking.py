@@ -193,7 +193,7 @@ def test_a_returned_unit_is_no_longer_offered_for_a_return_or_a_claim(app, clien
     page = client.get(f"/track/{delivered.number}").get_data(as_text=True)
     # then neither form offers the rack any more, and the page says why
     assert "Ask for a return" not in page and "Ask for a warranty repair" not in page
-    assert "Every item on this order was already returned or replaced" in page
+    assert "Nothing is left to return: every item on this order is already on a return" in page
     # and a claim posted for it anyway is refused with a reason, storing nothing
     response = ask_claim(client, delivered)
     assert response.status_code == 400
