@@ -9,6 +9,7 @@ from shop.backoffice import actor, bp
 from shop.backoffice import stock_service
 from shop.backoffice.spreadsheet import safe_cell
 from shop.backoffice.stock_forms import AdjustForm, ReceiveForm, StockFilterForm, ThresholdForm
+from shop.engagement import restock
 from shop.forms import error_messages
 
 SHEET_COLUMNS = ("sku", "product", "option", "on_hand", "reserved", "available", "threshold",
@@ -54,7 +55,8 @@ def _variant_page(variant_id: int, status: int = 200, **forms):
     forms.setdefault("threshold_form", ThresholdForm(
         formdata=None, threshold=details.variant.low_stock_threshold))
     return render_template("admin/stock/variant.html", details=details,
-                           reasons=stock_service.ADJUST_REASONS, **forms), status
+                           reasons=stock_service.ADJUST_REASONS,
+                           waiting_alerts=restock.waiting_for(variant_id), **forms), status
 
 
 def _done(variant_id: int, message: str):

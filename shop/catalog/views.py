@@ -258,6 +258,7 @@ def product(slug):
         context = presenters.product_page_context(detail, selected, current_app.config,
                                                   rating=extras.pop("rating_json_ld"))
         html = render_template("catalog/product.html", **context, **extras,
+                               goes_with_links=card_links(extras["goes_with"]),
                                **media.page_context(detail, selected, current_app.config),
                                delivery_block=Markup(markers.pop("late")), **markers)
         # an unknown ?sku= gets the default variant, but no cache entry of its own

@@ -34,6 +34,8 @@ class Accessory:
 def _accessories(product_id: int, published_only: bool) -> list[Accessory]:
     price = (select(Variant.product_id, func.min(Variant.price_cents).label("price_from_cents"),
                     func.count(Variant.id).label("variant_count"))
+             .where(Variant.product_id.in_(select(ProductLink.accessory_id)  # linked ones only
+                                           .where(ProductLink.product_id == product_id)))
              .group_by(Variant.product_id).subquery())
     query = (select(Product.id, Product.slug, Product.name, Product.image_path,
                     Product.image_alt, price.c.price_from_cents, price.c.variant_count,

@@ -206,6 +206,15 @@ def reject(review_id: int, reason: str, actor: str) -> Review:
 
 # --- reading for pages ---------------------------------------------------------------
 
+def rating_summary():
+    """A subquery of approved-review ratings per product (`product_id`, `rating_count`,
+    `rating_average`), for card queries to LEFT JOIN (0 and NULL without reviews)."""
+    return (select(Review.product_id, func.count(Review.id).label("rating_count"),
+                   func.avg(Review.rating).label("rating_average"))
+            .where(Review.status == "approved").group_by(Review.product_id)
+            .subquery("ratings"))
+
+
 def ratings_for(product_ids: list[int]) -> dict[int, Rating]:
     """Approved-review ratings of the given products, by id (one grouped query, from the
     (product_id, status, rating) index); products without approved reviews are absent."""
