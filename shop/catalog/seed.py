@@ -2,8 +2,9 @@
 
 Besides rows it draws each demo product's pictures (shop.catalog.demo_pictures) into
 UPLOAD_DIR under names made from the product and the drawing, so a second run, or a
-second machine sharing the directory, finds them there. Demo products loaded before pictures, specifications and warranty parts
-existed get them filled in, once, while they still have none of their own.
+second machine sharing the directory, finds them there. Demo products loaded before
+pictures, specifications and warranty parts existed get them filled in, once, while they
+still have none of their own.
 """
 import hashlib
 
