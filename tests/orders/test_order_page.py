@@ -106,3 +106,10 @@ def test_the_progress_marks_every_step_up_to_where_the_order_is(app, client):
     # then paid, packed and shipped are shown as passed too
     for step in ("Paid", "Packed", "Shipped", "Delivered"):
         assert f'<li class="done">{step}</li>' in page
+
+
+def test_before_it_ships_the_promise_is_shown_once(app, client):
+    order = make_order([(rack(), 1)], status="paid")
+    page = open_page(client, order)
+    assert page.count('data-testid="promise"') == 1
+    assert page.count("Dispatch Mon 23 Nov; arrives Tue 24 Nov to Wed 25 Nov") == 1
