@@ -112,11 +112,16 @@ def _read(key: str) -> str:
     return version
 
 
+KEPT_SECONDS = 60  # how long a read version stays in memory; `_read` decides if it is fresh
+
+
 def _keep(key: str, version: str) -> None:
     kept = worker_state().versions
     if kept is not None:
-        kept.set(key, (time.monotonic(), version),
-                 timeout=int(current_app.config["CATALOG_VERSION_SECONDS"]) + 1)
+        # Freshness is `_read`'s check on the monotonic clock; this timeout (wall clock)
+        # only evicts. Were it as short as CATALOG_VERSION_SECONDS, a busy worker could lose
+        # a version it read a moment ago and read it again from Redis.
+        kept.set(key, (time.monotonic(), version), timeout=KEPT_SECONDS)
 
 
 def _bump(keys: list[str]) -> None:
