@@ -119,8 +119,10 @@ def scratch_database(workdir: Path, base: str | None) -> tuple[str, callable]:
 
 def build_catalog(env: dict) -> None:
     started = time.perf_counter()
-    subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    upgrade = subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                             env=env, capture_output=True, text=True)
+    if upgrade.returncode:
+        raise SystemExit("bench: flask db upgrade failed:\n" + upgrade.stderr[-3000:])
     if env["DATABASE_URL"].startswith("sqlite"):
         # Write-ahead logging: readers never wait for the checkout's writers. A property of
         # the database file, which a SQLite deployment of the shop should set too.
