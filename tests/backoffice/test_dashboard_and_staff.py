@@ -35,7 +35,8 @@ def test_dashboard_sorts_what_must_ship_today_from_what_can_wait(app, as_staff):
     assert "Late: Thu 19 Nov" in html
     for order in (friday_evening, thursday, just_now):
         assert f'href="/admin/orders/{order.number}"' in html
-    assert "$1,500.00</span> sales in the last 7 days (3 orders)" in html
+    assert "$1,500.00</span> sales before tax in the last 7 days (3 orders), plus $0.00 sales " \
+           "tax collected" in html
 
 
 def test_an_order_paid_after_the_cut_off_waits_for_the_next_business_day(app, as_staff):
