@@ -237,8 +237,10 @@ def search():
             category_tree=_category_tree() if nothing else "",
             card_links=card_links(result.listing.items if result else []),
             form=form, filters=filters, page_args=args, **markers), keep=mistaken is None)
-    return web_cache.serve_page(_listing_key("search", args=args, mistaken=mistaken is not None), render,
-                                cart_count=cart_cookie.read().count, timeout=_listing_seconds())
+    return web_cache.serve_page(_listing_key("search", args=args,
+                                             mistaken=mistaken is not None),
+                                render, cart_count=cart_cookie.read().count,
+                                timeout=_listing_seconds())
 
 
 @bp.get("/products/<slug>")
