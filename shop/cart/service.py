@@ -102,7 +102,8 @@ class CartSummary:
         if self.discount is None or self.discount.terms is None:
             return discount_rules.NO_DISCOUNT
         return discount_rules.apply(self.discount.terms, discounts.discount_lines(self.lines),
-                                    option.total_cents if option else 0)
+                                    option.total_cents if option else 0,
+                                    discount_rules.shipping_shares(option) if option else {})
 
     def total_before_tax(self, option: shipping.ShippingOption | None) -> int:
         """Subtotal less the discount, plus `option`'s shipping: what is due before tax."""

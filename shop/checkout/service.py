@@ -114,8 +114,9 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     facts = _catalog_facts([line.variant_id for line in lines])
     discount = summary.discount_for(chosen.option)
     terms = summary.discount.terms if summary.discount else None
-    # the shipping each line paid: none when a code made shipping free
-    shipping_by_sku = _shipping_by_sku(chosen.option) if not discount.shipping_cents else {}
+    # the shipping each line paid: its share, less what a free-shipping code freed of it
+    shipping_by_sku = {sku: share - discount.shipping_by_line.get(sku, 0)
+                       for sku, share in discount_rules.shipping_shares(chosen.option).items()}
     order = Order(
         number=orders.new_order_number(), status="pending_payment",
         email=details.email.strip().lower(), name=details.name, phone=details.phone,
@@ -212,21 +213,6 @@ def close_session(session_id: str, client: gateway.StripeClient) -> gateway.Chec
             pass
     raise CheckoutError("We couldn't reach our payment provider to close your earlier "
                         "checkout, so nothing was changed. Please try again in a minute.")
-
-
-def _shipping_by_sku(option: shipping.ShippingOption) -> dict[str, int]:
-    """Split each shipping line's amount over its items by billable weight (exact in cents)."""
-    shares: dict[str, int] = {}
-    for line in option.lines:
-        weights = [(item.sku, max(1, item.weight_g * item.quantity)) for item in line.items]
-        total_weight = sum(w for _, w in weights)
-        given = 0
-        for index, (sku, weight) in enumerate(weights):
-            share = (line.amount_cents - given if index == len(weights) - 1
-                     else line.amount_cents * weight // total_weight)
-            given += share
-            shares[sku] = shares.get(sku, 0) + share
-    return shares
 
 
 def payment_line_items(order: Order) -> list[gateway.LineItem]:

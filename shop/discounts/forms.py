@@ -23,7 +23,9 @@ class DiscountCodeForm(NoNulForm):
     amount = PriceField("Amount off ($)", filters=[strip], validators=[Optional(), Length(max=20)])
     min_subtotal = PriceField("Minimum subtotal ($)", filters=[strip],
                               validators=[Optional(), Length(max=20)],
-                              description="Empty: any subtotal.")
+                              description="Empty: any subtotal. A code limited to categories or "
+                              "products counts only their items towards the minimum, and "
+                              "its free shipping covers only their share of the shipping.")
     starts_on = DateField("Valid from (shop's date)", validators=[Optional()])
     ends_on = DateField("Valid until, inclusive (shop's date)", validators=[Optional()])
     max_uses = WholeNumberField("Total uses allowed", validators=[

@@ -6,15 +6,19 @@ Public API:
 - ``DiscountLine(key, product_id, category_id, line_total_cents)``: a cart line as the
   discount sees it.
 - ``check(terms, lines, now) -> Verdict``: (allowed, reason) with a message for the customer.
-- ``apply(terms, lines, shipping_cents) -> Discount``: cents off per line and off shipping.
+- ``apply(terms, lines, shipping_cents, shipping_shares) -> Discount``: cents off per line
+  and off shipping; a restricted free-shipping code frees only its lines' shares.
+- ``shipping_shares(option)``: each SKU's share of an option's shipping, exact in cents.
 - ``payment_units(unit_price_cents, quantity, discount_cents)``: the discounted line as at
   most two (unit amount, quantity) groups whose sum is exactly the line's net amount, so
   the prices sent to Stripe add up to ours to the cent.
 Amounts are floored per line (a percent never rounds in the customer's disfavour by more
 than a cent per line, never takes more than the line). Standard library only.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from shop.rules.shipping import ShippingOption
 
 PERCENT = "percent"
 FIXED = "fixed"
@@ -75,10 +79,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Discount:
-    """What a code takes off: per line (by key) and off shipping."""
+    """What a code takes off: per line (by key) and off shipping (in all, and by the line
+    whose share of the shipping it frees, when the shares were given)."""
     code: str
     by_line: dict[str, int]
     shipping_cents: int
+    shipping_by_line: dict[str, int] = field(default_factory=dict)
 
     @property
     def lines_cents(self) -> int:
@@ -107,20 +113,31 @@ def check(terms: DiscountTerms, lines: list[DiscountLine], now: datetime) -> Ver
         return Verdict(False, f"The code {terms.code} has expired.")
     if terms.max_uses is not None and terms.uses >= terms.max_uses:
         return Verdict(False, f"The code {terms.code} has been used up.")
-    subtotal = sum(line.line_total_cents for line in lines)
-    if subtotal < terms.min_subtotal_cents:
-        return Verdict(False, f"The code {terms.code} needs a subtotal of at least "
-                              f"{_money(terms.min_subtotal_cents)}; your cart has {_money(subtotal)}.")
-    if not any(terms.applies_to(line) for line in lines):
+    eligible = [line for line in lines if terms.applies_to(line)]
+    if not eligible:
         return Verdict(False, f"The code {terms.code} does not apply to anything in your cart.")
+    # a restricted code's minimum counts only the lines it covers
+    subtotal = sum(line.line_total_cents for line in eligible)
+    if subtotal < terms.min_subtotal_cents:
+        where = "the items it covers come to" if terms.restricted else "your cart has"
+        return Verdict(False, f"The code {terms.code} needs a subtotal of at least "
+                              f"{_money(terms.min_subtotal_cents)}; {where} {_money(subtotal)}.")
     return Verdict(True)
 
 
-def apply(terms: DiscountTerms, lines: list[DiscountLine], shipping_cents: int) -> Discount:
-    """What the code takes off these lines and this shipping (call `check` first)."""
+def apply(terms: DiscountTerms, lines: list[DiscountLine], shipping_cents: int,
+          shipping_shares: dict[str, int] | None = None) -> Discount:
+    """What the code takes off these lines and this shipping (call `check` first).
+
+    `shipping_shares` (by line key, see `shipping_shares`) is what each line pays of the
+    shipping: a free-shipping code restricted to some lines frees only their shares."""
     eligible = [line for line in lines if terms.applies_to(line)]
     if terms.kind == FREE_SHIPPING:
-        return Discount(terms.code, {}, shipping_cents if eligible else 0)
+        shares = shipping_shares or {}
+        if not terms.restricted:
+            return Discount(terms.code, {}, shipping_cents, dict(shares))
+        freed = {line.key: shares[line.key] for line in eligible if shares.get(line.key)}
+        return Discount(terms.code, {}, sum(freed.values()), freed)
     if terms.kind == PERCENT:
         return Discount(terms.code, {line.key: line.line_total_cents * terms.percent // 100
                                      for line in eligible}, 0)
@@ -139,6 +156,22 @@ def _split(total: int, weights: list[int]) -> list[int]:
     order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
     for index in order[:total - sum(shares)]:
         shares[index] += 1
+    return shares
+
+
+def shipping_shares(option: ShippingOption) -> dict[str, int]:
+    """Each SKU's share of the option's shipping: every shipping line's amount split over its
+    items by weight (exact in cents; the shares add up to the option's total)."""
+    shares: dict[str, int] = {}
+    for line in option.lines:
+        weights = [(item.sku, max(1, item.weight_g * item.quantity)) for item in line.items]
+        total_weight = sum(w for _, w in weights)
+        given = 0
+        for index, (sku, weight) in enumerate(weights):
+            share = (line.amount_cents - given if index == len(weights) - 1
+                     else line.amount_cents * weight // total_weight)
+            given += share
+            shares[sku] = shares.get(sku, 0) + share
     return shares
 
 

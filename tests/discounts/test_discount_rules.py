@@ -92,3 +92,22 @@ def test_a_returned_unit_refunds_its_discounted_price_and_its_tax():
     # and when all three come back damaged, everything paid comes back, shipping and its tax too
     damaged = returns.return_eligibility(line, "damaged", NOW.date(), quantity=3)
     assert damaged.refund_cents == 27_000 + 2_663 + 900 + 80
+
+
+def test_a_restricted_free_shipping_code_frees_only_its_lines_share_of_the_shipping():
+    # given shipping of $10.00 split over the rack ($7.00 of it) and the bands ($3.00)
+    code = terms(kind=rules.FREE_SHIPPING, percent=0, product_ids=frozenset({2}))
+    shares = {"RACK": 700, "BAND": 300}
+    # when a free-shipping code limited to the bands is applied
+    discount = rules.apply(code, [RACK, BANDS], 1_000, shares)
+    # then only the bands' share of the shipping is free
+    assert (discount.shipping_cents, discount.shipping_by_line) == (300, {"BAND": 300})
+
+
+def test_a_restricted_codes_minimum_counts_only_the_lines_it_covers():
+    # given a code for the bands ($58) needing $100, on a cart of $857
+    code = terms(product_ids=frozenset({2}), min_subtotal_cents=10_000)
+    # then the rack does not count towards the minimum
+    assert rules.check(code, [RACK, BANDS], NOW) == rules.Verdict(
+        False, "The code SAVE10 needs a subtotal of at least $100.00; the items it covers "
+               "come to $58.00.")
