@@ -17,6 +17,7 @@ from PIL import Image, ImageOps
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 200
+MAX_SIDE = 16_383  # the most pixels a WebP picture may have on a side
 WIDTHS = (320, 640, 1024, 1600)
 FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 2}),
            "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True})}
@@ -42,7 +43,7 @@ def file_name(stem: str, width: int, extension: str) -> str:
 
 def rendition_widths(width: int) -> list[int]:
     """The widths a picture `width` pixels wide is stored at: never wider than the original."""
-    return [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
+    return sorted({*(w for w in WIDTHS if w < width), min(width, WIDTHS[-1])})
 
 
 def open_upload(data: bytes) -> Image.Image:
@@ -69,6 +70,9 @@ def open_upload(data: bytes) -> Image.Image:
     except Exception:  # Pillow raises many kinds of error for files that are not images
         raise ImageRefused("That file is not a JPEG, PNG or WebP image.") from None
     image = ImageOps.exif_transpose(image)
+    if max(image.size) > MAX_SIDE:
+        raise ImageRefused(f"The picture is {image.width} x {image.height} pixels; use one at "
+                           f"most {MAX_SIDE} pixels on each side.")
     if min(image.size) < MIN_SIDE:
         raise ImageRefused(f"The picture is {image.width} x {image.height} pixels; use one at "
                            f"least {MIN_SIDE} pixels on each side.")

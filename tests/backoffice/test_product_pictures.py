@@ -231,3 +231,24 @@ def test_a_new_picture_shows_on_the_cached_product_page_at_once(as_manager, clie
     assert red_page.index(red_picture.stem) < red_page.index(shared.stem)
     assert f"/uploads/{shared.stem}-640.webp 640w" in black_page
     assert red_picture.stem not in black_page
+
+
+def test_a_picture_taller_than_webp_allows_is_refused_not_a_server_error(as_manager, rack,
+                                                                         uploads):
+    # when a manager uploads a 300 x 17,000 PNG (4 megapixels, but too tall for WebP)
+    response = upload(as_manager, rack, image_bytes(size=(300, 17_000), image_format="PNG"),
+                      filename="strip.png")
+    # then it is refused with a message, and nothing is kept
+    assert response.status_code == 400
+    assert "at most 16383 pixels" in response.get_data(as_text=True)
+    assert stored_pictures(rack.id) == []
+    assert files_in(os.path.join(uploads, "products")) == []
+
+
+def test_a_picture_wider_than_the_largest_size_is_stored_once_per_width(as_manager, rack):
+    # when a manager uploads a picture wider than the largest rendition
+    response = upload(as_manager, rack, image_bytes(size=(2400, 1600)))
+    # then each width is stored once
+    assert response.status_code == 303
+    [picture] = stored_pictures(rack.id)
+    assert picture.widths == [320, 640, 1024, 1600]
