@@ -109,13 +109,13 @@ def seed_demo(products=None, categories=None, upload_dir=None) -> dict:
     if problems:
         raise BlockedCopy("\n".join(problems))
 
-    created = {"categories": 0, "products": 0, "variants": 0, "pictures and details": 0}
+    created = {"categories": 0, "products": 0, "variants": 0, "earlier demo rows given pictures and specs": 0}
     by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
     for position, (slug, name, parent, kind, featured, description) in enumerate(categories):
         if slug in by_slug:
             if not by_slug[slug].spec_keys and demo_data.CATEGORY_SPECS.get(slug):
                 by_slug[slug].spec_keys = list(demo_data.CATEGORY_SPECS[slug])
-                created["pictures and details"] += 1
+                created["earlier demo rows given pictures and specs"] += 1
             continue
         category = Category(slug=slug, name=name, parent=by_slug.get(parent), position=position,
                             warranty_kind=kind, featured=featured, description=description,
@@ -131,7 +131,7 @@ def seed_demo(products=None, categories=None, upload_dir=None) -> dict:
     for spec in products:
         product = existing.get(spec["slug"])
         if product is not None:
-            created["pictures and details"] += _fill_in_demo_product(
+            created["earlier demo rows given pictures and specs"] += _fill_in_demo_product(
                 product, spec, product.id in has_pictures, upload_dir)
             continue
         category = by_slug[spec["category"]]
