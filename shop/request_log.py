@@ -79,10 +79,23 @@ def _start() -> None:
         sentry_sdk.set_tag("request_id", request_id)
 
 
+SECRET_ARGS = ("token",)  # URL parts that are secrets (emailed links): never logged
+MASK = "<token>"
+
+
+def logged_path() -> str:
+    """The request's path with secret URL parts (view arguments named token) masked."""
+    secrets = {str(value) for name, value in (request.view_args or {}).items()
+               if name in SECRET_ARGS and value}
+    if not secrets:
+        return request.path
+    return "/".join(MASK if part in secrets else part for part in request.path.split("/"))
+
+
 def _finish(response):
     response.headers[HEADER] = current_request_id()
     started = request.environ.get(_START_KEY, time.perf_counter())
-    log_event("request", method=request.method, path=request.path,
+    log_event("request", method=request.method, path=logged_path(),
               status=response.status_code,
               duration_ms=round((time.perf_counter() - started) * 1000, 1),
               remote_addr=request.remote_addr)

@@ -78,8 +78,8 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
     Staff (`by_manager` False) may cancel only an order still waiting for payment; one
     paid in the meantime is refused by the conditional move of `_cancel_unpaid`."""
     order = get_order(number)
-    if order.status == "pending_payment":
-        return _cancel_unpaid(order, reason, client, actor)
+    if order.status == "pending_payment" and not _paid_meanwhile(order, client):
+        return _cancel_unpaid(order, reason, actor)
     if not by_manager:
         raise ManagerOnly(f"Order {number} was paid: only a manager can cancel it, because "
                           "cancelling refunds it. Nothing was changed.")
@@ -118,13 +118,33 @@ def _record_cancelled(order: Order, actor: str, reason: str, before: dict,
     db.session.commit()
 
 
-def _cancel_unpaid(order: Order, reason: str, client: gateway.StripeClient, actor: str) -> Order:
-    """An order still waiting for payment: close its Checkout Session and release its hold."""
-    if order.stripe_session_id:
+def _paid_meanwhile(order: Order, client: gateway.StripeClient) -> bool:
+    """Close the order's Checkout Session; if it can't be closed because it was paid
+    (the webhook not in yet, or a payment method that settles later), fulfil it now
+    through the one idempotent fulfilment and say True: the cancellation is then a paid
+    one, which refunds. When Stripe can't be reached, False: the order is cancelled, and a
+    payment arriving later for it is refunded (`payments.fulfil_session`)."""
+    if not order.stripe_session_id:
+        return False
+    try:
+        client.expire_checkout_session(order.stripe_session_id)
+        return False
+    except gateway.GatewayUnavailable:
+        return False
+    except gateway.PaymentError:  # not open any more: find out why
         try:
-            client.expire_checkout_session(order.stripe_session_id)
+            session = client.retrieve_checkout_session(order.stripe_session_id)
         except gateway.PaymentError:
-            pass  # already expired or unreachable: a late payment is refunded or honoured
+            return False
+    if not session.is_paid:
+        return False
+    payments.fulfil_session(session, clock.now(), client)
+    db.session.refresh(order)
+    return order.status != "pending_payment"
+
+
+def _cancel_unpaid(order: Order, reason: str, actor: str) -> Order:
+    """An order still waiting for payment, its Checkout Session closed: release its hold."""
     # Added now, committed by cancel_unpaid together with the order's move.
     accounts.record(actor, "order_cancelled", "order", order.number,
                     before={"status": "pending_payment"}, after={"status": "cancelled"},

@@ -229,3 +229,12 @@ def waiting_for(variant_id: int) -> int:
     return db.session.scalar(select(func.count(BackInStockRequest.id)).where(
         BackInStockRequest.variant_id == variant_id,
         BackInStockRequest.status == "confirmed")) or 0
+
+
+def delete_open_alerts_for(email: str) -> int:
+    """A deleted customer account: drop the back-in-stock requests still open for its
+    email (nothing more is sent to it). Joins the caller's transaction; no commit."""
+    return db.session.execute(
+        BackInStockRequest.__table__.delete().where(BackInStockRequest.email == email,
+                                                    BackInStockRequest.status.in_(OPEN))
+    ).rowcount

@@ -232,8 +232,11 @@ def _finish_paid(order: Order, action: str, note: str = "", actor: str = "stripe
 
 
 def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> Outcome:
-    """Honour a payment for an expired order if the stock is still there, else refund it."""
+    """Honour a payment for an expired order if the stock is still there, else refund it;
+    an order someone cancelled (the customer, staff) is refunded, never honoured."""
     try:
+        if order.status == "cancelled":
+            raise orders.OutOfStock("cancelled")  # not to be sold: refund below
         if not orders.transition(order.id, (order.status,), "paid", reservation_released=False,
                                  **paid_values):
             return Outcome("already_paid", order.number)
@@ -257,7 +260,9 @@ def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> 
     order.captured_cents = session.amount_total or order.total_cents
     order.stripe_payment_intent = session.payment_intent_id
     orders.record_status(order, order.status, actor="stripe",
-                         note="Paid after the checkout expired; stock gone, refunding")
+                         note="Paid after the order was cancelled; refunding"
+                         if order.status == "cancelled"
+                         else "Paid after the checkout expired; stock gone, refunding")
     db.session.commit()
     if client is not None:
         refunds.refund_order(order.id, order.captured_cents,

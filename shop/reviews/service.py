@@ -256,3 +256,19 @@ def product_to_review(slug: str) -> Product | None:
     """The published product at `slug`, for the review form."""
     return db.session.scalar(select(Product).where(Product.slug == slug,
                                                    Product.status == "published"))
+
+
+def anonymise_reviews_by(email: str) -> list[str]:
+    """A deleted customer account: its reviews stay (they are about the product) under
+    "A former customer", with no email; returns the slugs of the products whose pages show
+    one of them (to refresh). Joins the caller's transaction; no commit."""
+    rows = db.session.execute(
+        select(Review.id, Review.status, Product.slug).join(Product, Product.id == Review.product_id)
+        .where(Review.email == email)).mappings().all()
+    if rows:
+        db.session.execute(
+            update(Review).where(Review.id.in_([row["id"] for row in rows]))
+            .values(author="A former customer",
+                    email="deleted-review-" + Review.id.cast(db.String) + "@invalid")
+            .execution_options(synchronize_session=False))
+    return sorted({row["slug"] for row in rows if row["status"] == "approved"})

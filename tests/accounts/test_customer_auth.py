@@ -181,6 +181,7 @@ def test_a_forged_or_expired_verification_link_verifies_nothing(app, client, mon
 
 def test_a_verification_link_only_verifies_the_email_it_was_sent_to(app, client):
     customer = make_customer(verified=False)
+    signed_in(client)
     path = "/account/verify/" + tokens.verify_token(customer.id, "old@example.com")
     assert client.post(path, data={"csrf_token": csrf_token(client, path)}).status_code == 400
     assert not customers()[0].verified
@@ -331,7 +332,7 @@ def test_sign_ins_from_one_client_are_limited(app, client):
 def test_reset_emails_to_one_account_are_limited(app, client):
     make_customer()
     assert [ask_reset(client).status_code for _ in range(3)] == [303, 303, 429]
-    assert len(account_emails("customer_reset")) == 2
+    assert len(account_emails("customer_reset")) == 1  # and one email per 15 minutes
 
 
 # --- customers and the back office -----------------------------------------------------

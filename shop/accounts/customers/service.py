@@ -6,26 +6,32 @@ Answers never reveal whether an email has an account: sign-up with a taken email
 reset for an unknown one look the same to the visitor (the owner gets an email instead).
 """
 import hmac
-import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop import clock
 from shop.accounts.customers import tokens
 from shop.accounts.customers.models import Customer, CustomerAddress
 from shop.accounts.service import MIN_PASSWORD_LENGTH, AccountError
 from shop.database import utcnow
+from shop.engagement import restock
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders.models import OutgoingEmail
+from shop.reviews import service as reviews
+from shop.web_cache import versions
 
 # Checked against when the email is unknown, so a wrong email costs the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-customer-password")
 EMAIL_KINDS = ("customer_verify", "customer_reset", "customer_signup_exists")
 MAX_ADDRESSES = 10
+# At most one email of each kind per account in this many seconds (the outbox key's bucket),
+# so nobody can fill an inbox with verification links, sign-up notices or reset links.
+EMAIL_BUCKET_SECONDS = 15 * 60
 
 
 class AddressNotFound(AccountError):
@@ -50,13 +56,20 @@ def _link(endpoint: str, **values) -> str:
 
 
 def _queue(kind: str, customer_id: int, to: str, subject: str, template: str, **context):
-    emails.queue(kind, f"{customer_id}:{secrets.token_hex(8)}", to, subject, template,
-                 **context)
+    """Queue an account email, at most one of its kind per account per 15 minutes (an
+    outbox key per time bucket: a second one in the same bucket is dropped). The emails
+    carry no text the visitor typed (not even the name), only our own words and links."""
+    bucket = int(clock.now().timestamp()) // EMAIL_BUCKET_SECONDS
+    try:
+        with db.session.begin_nested():
+            emails.queue(kind, f"{customer_id}:{bucket}", to, subject, template, **context)
+    except IntegrityError:
+        pass  # one went out moments ago
 
 
 def _queue_verification(customer: Customer) -> None:
     _queue("customer_verify", customer.id, customer.email, "Confirm your email address",
-           "account_verify.txt", name=customer.name,
+           "account_verify.txt",
            link=_link("customer.verify", token=tokens.verify_token(customer.id, customer.email)))
 
 
@@ -67,10 +80,12 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
     already has an account (its owner is emailed instead, nothing else changes)."""
     email = normalise_email(email)
     _check_password(password)
+    # hashed before the lookup, whether or not the email is taken: the time taken does
+    # not tell whether the email has an account
+    password_hash = generate_password_hash(password)
     existing = db.session.scalar(select(Customer).where(Customer.email == email))
     if existing is None:
-        customer = Customer(email=email, name=name.strip(),
-                            password_hash=generate_password_hash(password))
+        customer = Customer(email=email, name=name.strip(), password_hash=password_hash)
         db.session.add(customer)
         try:
             db.session.flush()
@@ -120,18 +135,25 @@ def resend_verification(customer: Customer) -> bool:
     return True
 
 
-def verify_email(token: str) -> Customer | None:
+def verify_email(token: str, signed_in: Customer | None) -> Customer | None:
     """Mark the email of the token's account verified (again is fine); None when the link
-    is forged, expired, or was sent to an email the account no longer has."""
+    is forged, expired, was sent to an email the account no longer has, or the visitor is
+    not signed in to that very account.
+
+    Only the account's owner may verify: someone who opened an account with another
+    person's email (to see their orders once verified) cannot get it verified by that
+    person clicking the link, as they don't know its password. Verifying ends every
+    other session of the account (its session version moves on)."""
     data = tokens.read(token, tokens.VERIFY_SALT, tokens.VERIFY_MAX_AGE)
-    if data is None:
+    if data is None or signed_in is None or signed_in.id != data["id"]:
         return None
     customer = db.session.get(Customer, data["id"])
     if customer is None or customer.email != data.get("email"):
         return None
     db.session.execute(update(Customer)
                        .where(Customer.id == customer.id, Customer.email_verified_at.is_(None))
-                       .values(email_verified_at=utcnow()))
+                       .values(email_verified_at=utcnow(),
+                               session_version=Customer.session_version + 1))
     db.session.commit()
     db.session.refresh(customer)
     return customer
@@ -140,9 +162,15 @@ def verify_email(token: str) -> Customer | None:
 # --- passwords ------------------------------------------------------------------------
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the email has an account; nothing tells the visitor which."""
+    """Email a reset link if the email has an account; nothing tells the visitor which
+    (the same work either way: a link is signed and an email rendered for an unknown
+    email too, then dropped)."""
     customer = db.session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
     if customer is None:
+        token = tokens.reset_token(0, _DUMMY_HASH, None)
+        render_template("emails/account_reset.txt", link=_link("customer.reset", token=token),
+                        minutes=tokens.RESET_MAX_AGE // 60)
+        db.session.commit()
         return
     token = tokens.reset_token(customer.id, customer.password_hash, customer.last_login_at)
     _queue("customer_reset", customer.id, customer.email, "Reset your password",
@@ -295,13 +323,24 @@ def delete_address(customer: Customer, address_id: int) -> None:
 # --- deleting the account -------------------------------------------------------------
 
 def delete_account(customer: Customer, password: str) -> None:
-    """Erase the account: its row, its saved addresses, and the account emails (verify,
-    reset, sign-up notices) sent to it. Orders stay as they are, for the books: they
-    are records of sales, with the details the customer gave for each."""
+    """Erase the account: its row, its saved addresses, the account emails (verify,
+    reset, sign-up notices) sent to it, the bodies of any other email already sent to it,
+    its open back-in-stock alerts; its reviews stay, anonymised. Orders stay as they are,
+    for the books: they are records of sales, with the details the customer gave for each
+    (so the per-customer uses of discount codes, counted by email, stay as well)."""
     if not check_password_hash(customer.password_hash, password):
         raise AccountError("That password is not right; your account was not deleted.")
+    email = customer.email
     db.session.execute(delete(CustomerAddress).where(CustomerAddress.customer_id == customer.id))
     db.session.execute(delete(OutgoingEmail).where(OutgoingEmail.kind.in_(EMAIL_KINDS),
-                                                   OutgoingEmail.to == customer.email))
+                                                   OutgoingEmail.to == email))
+    db.session.execute(update(OutgoingEmail)
+                       .where(OutgoingEmail.to == email, OutgoingEmail.status == "sent")
+                       .values(body="")
+                       .execution_options(synchronize_session=False))
+    review_pages = reviews.anonymise_reviews_by(email)
+    restock.delete_open_alerts_for(email)
     db.session.execute(delete(Customer).where(Customer.id == customer.id))
     db.session.commit()
+    if review_pages:
+        versions.products_changed(review_pages, listings=False)

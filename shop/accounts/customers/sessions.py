@@ -17,6 +17,7 @@ from shop.accounts.customers.models import Customer
 
 SESSION_KEY = "customer"
 SIGNED_IN_AT = "customer_signed_in_at"
+ORDERS_KEY = "orders"  # order numbers this browser may open (shop.orders views)
 CLOCK_SKEW_SECONDS = 60
 SESSION_HOURS = 24 * 14  # capped by the session cookie's own lifetime too
 DEVICE_COOKIE = "customer_device"
@@ -33,8 +34,12 @@ def sign_in(customer: Customer) -> None:
 
 
 def sign_out() -> None:
+    """End the customer session, and close the order pages it opened in this browser
+    (`session["orders"]`, which /track/<number> reads): on a shared computer the next
+    person must not see them. Orders looked up by number and email go too."""
     session.pop(SESSION_KEY, None)
     session.pop(SIGNED_IN_AT, None)
+    session.pop(ORDERS_KEY, None)
     g.pop("customer", None)
 
 

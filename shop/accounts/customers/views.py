@@ -74,14 +74,19 @@ def sign_out():
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 @limiter.limit(PER_CLIENT, methods=["POST"])
+@customer_required
 def verify(token):
-    """The emailed link shows a button; the POST verifies (mail scanners only GET)."""
+    """The emailed link shows a button; the POST verifies (mail scanners only GET). Only
+    the account's owner, signed in to it, can verify it (see `service.verify_email`)."""
     form = ButtonForm()
     if form.validate_on_submit():
-        customer = service.verify_email(token)
+        customer = service.verify_email(token, current_customer())
         if customer is None:
-            flash("This link has expired or is not valid. Sign in to get a new one.", "error")
+            flash("This link has expired, is not valid, or is for another account than the "
+                  "one you are signed in to. Sign in to the account it was sent for, or ask "
+                  "for a new link from your account page.", "error")
             return _page("verify.html", 400, form=form)
+        sessions.refresh(customer)  # other sessions of the account have ended
         flash(f"Thank you: {customer.email} is confirmed. Orders placed with it are listed "
               "in your account.", "success")
         return redirect(url_for("customer.overview"), code=303)
