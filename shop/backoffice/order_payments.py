@@ -13,7 +13,7 @@ money is back does the order become cancelled and its stock return to the shelf.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shop import clock
 from shop.accounts import service as accounts
@@ -24,7 +24,7 @@ from shop.checkout import service as checkout
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import service as orders
-from shop.orders.models import Order, Refund
+from shop.orders.models import Order, OrderStatusChange, Refund
 from shop.payments import gateway, refunds
 from shop.payments import service as payments
 from shop.rules.money import format_cents
@@ -69,8 +69,18 @@ def _refund_rest(order: Order, purpose: str, reason: str, client, actor: str) ->
     db.session.refresh(order)
 
 
+class PackedMeanwhile(FulfilmentError):
+    """Staff packed the order while its cancellation's refund was being made: the refund
+    stands (a refunded order no longer ships) but the order is not cancelled."""
+
+
+def _times_packed(order_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(OrderStatusChange).where(
+        OrderStatusChange.order_id == order_id, OrderStatusChange.status == "packed"))
+
+
 def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *,
-           by_manager: bool) -> Order:
+           by_manager: bool, refuse_packed: bool = False) -> Order:
     """Cancel an order that has not shipped: refund what is left of the payment, put the
     sold stock back, tell the customer. Raises refunds.RefundError if Stripe refuses
     (then nothing has changed) and FulfilmentError when the order can't be cancelled.
@@ -87,12 +97,20 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
         raise FulfilmentError(f"Order {number} is {label(order.status)}; only orders not yet "
                               "shipped can be cancelled. Nothing was changed.")
     before = {"status": order.status, "refunded_cents": order.refunded_cents}
+    packed = _times_packed(order.id)
     _refund_rest(order, "cancel", f"Order cancelled: {reason}", client, actor)
     # The full refund made the order `refunded`, which can no longer be shipped; if it
     # was shipped before the refund landed, it keeps its parcel and is not cancelled.
     if order.shipped_at is not None:
         raise FulfilmentError(f"Order {number} was shipped meanwhile: it was refunded but "
                               "not cancelled, and its stock was not put back.")
+    # The refund commits before Stripe answers, so staff may pack the order meanwhile
+    # (`refuse_packed`: a customer may cancel only until it is packed): the parcel is
+    # unpacked by staff, who then cancel the refunded order (its stock goes back then).
+    if refuse_packed and _times_packed(order.id) > packed:
+        raise PackedMeanwhile(f"Order {number} was packed while it was being cancelled: "
+                              "it was refunded in full and will not ship, but it is not "
+                              "cancelled and its stock was not put back.")
     # `refunded`: fully refunded before it shipped (by a manager, or by this call), which
     # nothing can ship any more.
     if not orders.transition(order.id, CANCELLABLE + ("refunded",), "cancelled"):

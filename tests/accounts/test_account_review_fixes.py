@@ -234,3 +234,36 @@ def test_the_accounts_order_page_shows_subtotal_shipping_and_tax(app, client):
     page = client.get(f"/account/orders/{order.number}").get_data(as_text=True)
     assert 'data-testid="order-totals"' in page
     assert "Subtotal" in page and "Shipping" in page and "Sales tax" in page
+
+
+# --- #15 a customer's cancellation racing staff packing the order ----------------------
+
+def test_an_order_packed_while_its_cancellation_refund_is_made_is_not_cancelled(app, standin,
+                                                                                 band):
+    from shop.accounts.customers import orders as customer_orders
+    from shop.backoffice import fulfilment
+    # given Kim's paid order
+    kim = make_customer(email=KIM)
+    order = checkout.place_order(cart_with(band, 1), replace(DETAILS, email=KIM), utcnow())
+    payments.fulfil_session(paid_at_stripe(app, standin, order), utcnow(), client_for(app))
+    # when staff pack it while Kim's cancellation waits for Stripe's refund
+    client = client_for(app)
+    real_refund = client.refund
+
+    def refund_while_packing(**kwargs):
+        fulfilment.mark_packed(order.number, "staff@example.com")
+        return real_refund(**kwargs)
+    client.refund = refund_while_packing
+    try:
+        customer_orders.cancel(kim, order.number, client)
+        told = ""
+    except customer_orders.CancelRefused as refused:
+        told = str(refused)
+    # then the money is back and the order can't ship, but it is not cancelled and its
+    # stock is not put back while the box is packed; Kim is told so
+    assert "packed" in told and "refunded" in told
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert order.refunded_cents == order.captured_cents > 0
+    assert order.status == "refunded" and order.shipped_at is None
+    assert db.session.get(Variant, band.id).on_hand == 4

@@ -121,7 +121,12 @@ def cancel(customer: Customer, number: str, client: gateway.StripeClient) -> Ord
                             "in a minute.")
     try:
         return order_payments.cancel(number, "Cancelled by the customer", client,
-                                     actor(customer), by_manager=True)
+                                     actor(customer), by_manager=True, refuse_packed=True)
+    except order_payments.PackedMeanwhile:
+        db.session.rollback()
+        raise CancelRefused(f"Order {number} was packed while we were cancelling it. Your "
+                            "payment is refunded in full and the order will not be sent; "
+                            "banks take a few days to show the refund.") from None
     except (FulfilmentError, refunds.RefundError):
         db.session.rollback()
         order = db.session.get(Order, order.id, populate_existing=True)
