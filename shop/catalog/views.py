@@ -22,6 +22,7 @@ from shop.catalog import media, presenters, service
 from shop.catalog import search as search_service
 from shop.catalog.forms import LISTING_FIELDS, TYPED_FIELDS, ListingForm
 from shop.engagement.product_page import product_page_extras
+from shop.reviews.service import ratings_for
 from shop.rules import delivery
 
 bp = Blueprint("catalog", __name__)
@@ -59,6 +60,11 @@ def card_links(cards: list[service.ProductCard]) -> dict[int, CardLinks]:
     return {card.id: _links(card) for card in cards}
 
 
+def card_ratings(cards: list[service.ProductCard]) -> dict:
+    """The approved-review rating of each listed card that has one, by product id (one query)."""
+    return ratings_for([card.id for card in cards])
+
+
 def _links(card: service.ProductCard) -> CardLinks:
     """A card's links depend only on its slug and picture (and where the shop is mounted),
     so each worker builds them once: url_for was 40% of a listing's render."""
@@ -83,7 +89,7 @@ def home():
             "catalog/home.html",
             top_categories=[c for c in categories if c.parent_id is None],
             featured_categories=[c for c in categories if c.featured],
-            products=products, card_links=card_links(products),
+            products=products, card_links=card_links(products), card_ratings=card_ratings(products),
             transit=delivery.DEFAULT_DELIVERY_CONFIG.transit, **markers,
         )
     return web_cache.serve_page(web_cache.page_key("home"), render,
@@ -206,7 +212,8 @@ def category(slug):
         return web_cache.Rendered(render_template(
             "catalog/category.html", category=current, parent=parent, children=children,
             top_categories=[c for c in categories if c.parent_id is None],
-            listing=listing, card_links=card_links(listing.items), form=form,
+            listing=listing, card_links=card_links(listing.items),
+            card_ratings=card_ratings(listing.items), form=form,
             filters=filters, page_args=args, **markers,
         ), keep=mistaken is None)
     return web_cache.serve_page(_listing_key("category", slug, args=args,
@@ -236,6 +243,7 @@ def search():
             "catalog/search.html", query=query, result=result, listing=result and result.listing,
             category_tree=_category_tree() if nothing else "",
             card_links=card_links(result.listing.items if result else []),
+            card_ratings=card_ratings(result.listing.items if result else []),
             form=form, filters=filters, page_args=args, **markers), keep=mistaken is None)
     return web_cache.serve_page(_listing_key("search", args=args,
                                              mistaken=mistaken is not None),

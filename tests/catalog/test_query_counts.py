@@ -11,10 +11,10 @@ def fill(category, count):
 
 
 @pytest.mark.parametrize("url, limit", [
-    ("/", 2),
-    ("/categories/gear", 3),
-    ("/categories/gear?sort=price_desc&in_stock=1&min_price=5&brand=Ironforge", 3),
-    ("/search?q=item", 3),  # synonyms, matches per brand (total and facet), the page
+    ("/", 3),  # categories, featured cards, their ratings
+    ("/categories/gear", 4),  # categories, brands, the page, its ratings
+    ("/categories/gear?sort=price_desc&in_stock=1&min_price=5&brand=Ironforge", 4),
+    ("/search?q=item", 4),  # synonyms, matches per brand (total and facet), the page, ratings
     ("/products/item-page", 4),  # 2 + its approved reviews and its goes-with (issue 20)
     ("/sitemap.xml", 2),
 ])

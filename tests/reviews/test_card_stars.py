@@ -1,48 +1,34 @@
-"""Product cards show the average rating when their data carries one (rating_count, rating_average)."""
-from dataclasses import dataclass
-
+"""Product cards show the average rating of approved reviews (home, category and search pages)."""
 from sqlalchemy import select
 
 from shop.catalog.models import Product
 from shop.extensions import db
 from shop.reviews.models import Review
 from shop.reviews.service import rating_summary
-from tests.factories import make_order, make_product
+from tests.factories import make_category, make_order, make_product
 
 
-@dataclass
-class Card:
-    id: int = 1
-    slug: str = "rack"
-    name: str = "Rack"
-    brand: str = "Ironforge"
-    image_alt: str = ""
-    price_from_cents: int = 100
-    price_to_cents: int = 100
-    compare_at_cents: int | None = None
-    available: int = 1
-    variant_count: int = 1
+def add_review(product, order, stars, status, email):
+    db.session.add(Review(product_id=product.id, order_id=order.id, rating=stars, body="x" * 20,
+                          email=email, author="A", claims=[], status=status))
 
 
-@dataclass
-class RatedCard(Card):
-    rating_count: int = 0
-    rating_average: float | None = None
-
-
-def card_html(app, card):
-    template = app.jinja_env.from_string(
-        '{% from "macros.html" import product_card %}{{ product_card(p, links) }}')
-    with app.test_request_context():
-        return template.render(p=card, links={"page": "/products/rack", "image": "/x.jpg"})
-
-
-def test_a_card_shows_stars_only_with_approved_reviews(app):
-    rated = card_html(app, RatedCard(rating_count=3, rating_average=13 / 3))
-    assert 'data-testid="card-rating"' in rated and "4.3" in rated
-    assert rated.count('class="star-on"') == 4 and "(3<" in rated
-    assert 'card-rating' not in card_html(app, RatedCard())
-    assert 'card-rating' not in card_html(app, Card())  # card data without ratings yet
+def test_listing_cards_show_the_average_of_approved_reviews_only(app, client):
+    # given a rack with two approved reviews and a pending one, and a bench with none
+    category = make_category(name="Racks", slug="racks")
+    rack = make_product(category, name="Summit Rack", slug="rack", featured=True)
+    make_product(category, name="Flat Bench", slug="bench", featured=True)
+    order = make_order([(rack.variants[0], 1)])
+    for stars, status in [(5, "approved"), (4, "approved"), (1, "pending")]:
+        add_review(rack, order, stars, status, f"{stars}@example.com")
+    db.session.commit()
+    for url in ("/", "/categories/racks", "/search?q=rack"):
+        # when a shopper opens a listing
+        html = client.get(url).get_data(as_text=True)
+        # then the rack's card carries 4.5 stars from 2 reviews, and only one card is rated
+        assert html.count('data-testid="card-rating"') == 1, url
+        card = html[html.index('data-testid="card-rating"'):]
+        assert "4.5" in card[:400] and "(2<" in card[:400], url
 
 
 def test_rating_summary_joins_onto_a_card_query(app):
