@@ -92,6 +92,8 @@ class Config:
     RATE_LIMIT_ORDER_REQUESTS = "10 per hour"
     RATE_LIMIT_CONTACT = "5 per minute;30 per day"
     RATE_LIMIT_CHECKOUT = "20 per minute"
+    # Discount codes one client may try in the cart and get refused (so codes can't be guessed).
+    RATE_LIMIT_DISCOUNT_CODES = "10 per minute;50 per day"
     # Checkouts one client may start (each holds stock for up to 30 minutes).
     RATE_LIMIT_CHECKOUT_STARTS = "10 per hour"
     # Stripe: the keys, and STRIPE_API_BASE only to point the shop at a Stripe-compatible

@@ -105,6 +105,19 @@ class CartSummary:
                                     option.total_cents if option else 0,
                                     discount_rules.shipping_shares(option) if option else {})
 
+    def charge_problem(self, option: shipping.ShippingOption | None) -> str:
+        """Why the cart's code can't be paid for with `option` ("" when it can): it leaves
+        less than the payment provider's minimum charge."""
+        if self.discount is None or self.discount.terms is None:
+            return ""
+        return discount_rules.below_minimum_charge(self.discount.code,
+                                                   self.total_before_tax(option)).reason
+
+    @property
+    def cheapest(self) -> PricedOption | None:
+        """The cheapest shipping option, which the cart's estimate shows."""
+        return min(self.options, key=lambda o: o.option.total_cents, default=None)
+
     def total_before_tax(self, option: shipping.ShippingOption | None) -> int:
         """Subtotal less the discount, plus `option`'s shipping: what is due before tax."""
         shipping_cents = option.total_cents if option else 0
@@ -324,3 +337,15 @@ def summarise(lines: list[CartLine], destination: shipping.Destination, now: dat
     return CartSummary(lines, subtotal, quote, priced_options(quote, now, delivery_config),
                        destination, discounts.for_cart(discount_code, lines, now))
 
+
+def apply_code(cart: Cart, code: str, destination: shipping.Destination, now: datetime) -> str:
+    """Put a discount code on the cart if it can be used on it now; returns the message for the
+    customer, raises DiscountRefused (nothing changed) otherwise, also when it would leave
+    less to pay than the payment provider can charge with the cheapest shipping."""
+    lines = cart_lines(cart.id)
+    summary = summarise(lines, destination, now, discount_code=code)
+    cheapest = summary.cheapest
+    problem = summary.charge_problem(cheapest.option if cheapest else None)
+    if problem:
+        raise discounts.DiscountRefused(problem)
+    return discounts.set_cart_code(cart, code, lines, now)

@@ -9,6 +9,7 @@ from shop.forms import first_error
 from shop.cart.forms import (AddToCartForm, DestinationForm, DiscountCodeForm, RemoveDiscountForm,
                              RemoveLineForm, UpdateLineForm)
 from shop.discounts import service as discounts
+from shop.extensions import limiter, rate_limit
 from shop.rules import shipping
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -27,6 +28,11 @@ def _redirect_with_cookie(target: str, cart, count: int | None = None):
 
 @bp.get("")
 def view():
+    return _cart_page()
+
+
+def _cart_page(typed_code: str = ""):
+    """The cart page; `typed_code` goes back in the discount field after a refusal."""
     cart = service.find_cart(cookie.read().token)
     lines = service.cart_lines(cart.id) if cart else []
     country, region = (cart.country, cart.region) if cart else ("US", "")
@@ -34,7 +40,7 @@ def view():
                                 discount_code=cart.discount_code if cart else "")
     form = DestinationForm(country=country, region=region)
     form.country.choices = shipping.countries_served()
-    cheapest = min(summary.options, key=lambda o: o.option.total_cents, default=None)
+    cheapest = summary.cheapest
     option = cheapest.option if cheapest else None
     total = summary.total_before_tax(option)
     g.cart_count = summary.count
@@ -42,7 +48,8 @@ def view():
         "cart/cart.html", summary=summary, destination_form=form, cheapest=cheapest,
         total_cents=total, discount=summary.discount_for(option),
         update_form=UpdateLineForm(), remove_form=RemoveLineForm(),
-        discount_form=DiscountCodeForm(formdata=None), remove_discount_form=RemoveDiscountForm(),
+        discount_form=DiscountCodeForm(formdata=None, code=typed_code),
+        remove_discount_form=RemoveDiscountForm(), charge_problem=summary.charge_problem(option),
         financing=total >= current_app.config["FINANCING_MIN_CENTS"],
     ))
     if cart is not None and summary.count != cookie.read().count:
@@ -109,6 +116,9 @@ def destination():
 
 
 @bp.post("/discount")
+# Codes must not be guessed: bound the tries one client makes (applied codes do not count).
+@limiter.limit(rate_limit("RATE_LIMIT_DISCOUNT_CODES"), scope="discount-codes",
+               deduct_when=lambda response: response.status_code != 303)
 def apply_discount():
     """Put a discount code on the cart, or say why it can't be used."""
     form = DiscountCodeForm()
@@ -118,21 +128,30 @@ def apply_discount():
         return redirect(url_for("cart.view"), code=303)
     if not form.validate():
         flash(first_error(form), "error")
-        return _refused()
+        return _refused(form.code.data)
     try:
-        flash(discounts.set_cart_code(cart, form.code.data, service.cart_lines(cart.id),
-                                      clock.now()), "success")
+        flash(service.apply_code(cart, form.code.data,
+                                 service.estimate_destination(cart.country, cart.region),
+                                 clock.now()), "success")
     except discounts.DiscountRefused as error:
         flash(str(error), "error")
-        return _refused()
+        return _refused(form.code.data)
     return redirect(url_for("cart.view"), code=303)
 
 
-def _refused():
-    """The cart page again, with the flashed reason, as a 400: nothing was changed."""
-    response = view()
-    response.status_code = 400
+def _refused(typed_code, status: int = 400):
+    """The cart page again, with the flashed reason and the code as typed: nothing changed."""
+    response = _cart_page(typed_code or "")
+    response.status_code = status
     return response
+
+
+@bp.errorhandler(429)
+def too_many_codes(error):
+    """Too many codes tried: the cart page says so, as a 429, and keeps the code typed."""
+    flash("You have tried too many discount codes for now, so we have paused code entry. "
+          "Please wait a while before trying again; your cart is unchanged.", "error")
+    return _refused(request.form.get("code", "")[:40], status=429)
 
 
 @bp.post("/discount/remove")

@@ -111,6 +111,10 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     if chosen is None:
         raise CheckoutError("Please choose one of the shipping methods offered for your address.")
 
+    if summary.charge_problem(chosen.option):  # refused here, not by Stripe later
+        raise CheckoutError(f"{summary.charge_problem(chosen.option)} You can remove the code "
+                            "in your cart.")
+
     facts = _catalog_facts([line.variant_id for line in lines])
     discount = summary.discount_for(chosen.option)
     terms = summary.discount.terms if summary.discount else None
@@ -273,12 +277,23 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
             metadata={"order_number": order.number},
             customer_id=customer_id, automatic_tax=automatic_tax,
         )
-    except gateway.PaymentError:
+    except gateway.PaymentError as error:
+        if _refused_by_provider(error):
+            cancel_unpaid(order, note=f"Payment provider refused the checkout: {error.message}")
+            raise CheckoutError(f"Our payment provider refused this checkout: {error.message} "
+                                "Nothing was charged and your items were released.") from None
         cancel_unpaid(order, note="Payment provider could not be reached")
         raise CheckoutError("We couldn't reach our payment provider, so nothing was charged and "
                             "your items were released. Please try again in a minute.") from None
     _write_order(order, stripe_session_id=session.id)
     return session.url
+
+
+def _refused_by_provider(error: gateway.PaymentError) -> bool:
+    """Whether the provider answered and said no (a card error or an invalid request, e.g. a
+    total below its minimum charge), rather than being unreachable or failing."""
+    return isinstance(error, gateway.PaymentDeclined) or (
+        isinstance(error, gateway.GatewayError) and error.http_status in (400, 402))
 
 
 def _write_order(order: Order, **values) -> None:

@@ -9,6 +9,8 @@ Public API:
 - ``apply(terms, lines, shipping_cents, shipping_shares) -> Discount``: cents off per line
   and off shipping; a restricted free-shipping code frees only its lines' shares.
 - ``shipping_shares(option)``: each SKU's share of an option's shipping, exact in cents.
+- ``below_minimum_charge(code, total_cents) -> Verdict``: refuse a total the payment
+  provider cannot charge (under ``MIN_CHARGE_CENTS``).
 - ``payment_units(unit_price_cents, quantity, discount_cents)``: the discounted line as at
   most two (unit amount, quantity) groups whose sum is exactly the line's net amount, so
   the prices sent to Stripe add up to ours to the cent.
@@ -20,6 +22,8 @@ from datetime import datetime
 
 from shop.rules.shipping import ShippingOption
 
+# The least a card payment can be at Stripe (USD): a code may not bring a total below it.
+MIN_CHARGE_CENTS = 50
 PERCENT = "percent"
 FIXED = "fixed"
 FREE_SHIPPING = "free_shipping"
@@ -123,6 +127,15 @@ def check(terms: DiscountTerms, lines: list[DiscountLine], now: datetime) -> Ver
         return Verdict(False, f"The code {terms.code} needs a subtotal of at least "
                               f"{_money(terms.min_subtotal_cents)}; {where} {_money(subtotal)}.")
     return Verdict(True)
+
+
+def below_minimum_charge(code: str, total_cents: int) -> Verdict:
+    """Refuse a code that leaves less to pay than the payment provider can charge."""
+    if total_cents >= MIN_CHARGE_CENTS:
+        return Verdict(True)
+    return Verdict(False, f"The code {code} would bring your total below "
+                          f"{_money(MIN_CHARGE_CENTS)}, the least our payment provider can "
+                          "charge. Add something to your cart or use another code.")
 
 
 def apply(terms: DiscountTerms, lines: list[DiscountLine], shipping_cents: int,
