@@ -70,7 +70,8 @@ def settings_for(database_url: str, **overrides) -> dict:
         # Generous limits; the tests about rate limiting set the real ones.
         **{key: "100000 per minute" for key in (
             "RATE_LIMIT_LOGIN", "RATE_LIMIT_ORDER_LOOKUP", "RATE_LIMIT_ORDER_REQUESTS",
-            "RATE_LIMIT_CONTACT", "RATE_LIMIT_CHECKOUT", "RATE_LIMIT_CHECKOUT_STARTS")},
+            "RATE_LIMIT_CONTACT", "RATE_LIMIT_CHECKOUT", "RATE_LIMIT_CHECKOUT_STARTS",
+            "RATE_LIMIT_DISCOUNT_CODES")},
     }
     settings.update(overrides)
     return settings
