@@ -106,6 +106,7 @@ class Config:
     CHECKOUT_FORM_ORIGINS = _list_from_env("CHECKOUT_FORM_ORIGINS") or [STRIPE_CHECKOUT_ORIGIN]
     # A staff sign-in lasts this long (PERMANENT_SESSION_LIFETIME follows it).
     STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "8"))
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; the test suite sets a cheap one
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -5,6 +5,7 @@ TEST_DATABASE_URL is set (CI sets it). PostgreSQL tests use their own schema,
 so they never touch other data in that database.
 """
 import os
+import tempfile
 from contextlib import contextmanager
 
 import pytest
@@ -59,8 +60,15 @@ def recreate_schema(schema: str) -> None:
     engine.dispose()
 
 
+# Pictures the tests upload or the demo seed draws go here, never into instance/uploads.
+_UPLOAD_DIR = tempfile.mkdtemp(prefix="shop-test-uploads-")
+
+
 def settings_for(database_url: str, **overrides) -> dict:
     settings = {
+        "UPLOAD_DIR": _UPLOAD_DIR,
+        # Hundreds of sign-ins: a cheap hash here; the shop's own setting is scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "ENV_NAME": "testing",
         "TESTING": True,
         "SECRET_KEY": "testing-secret-key-not-for-production",

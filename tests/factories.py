@@ -87,12 +87,11 @@ def make_order(lines=None, status="paid", email="sam@example.com", delivered_at=
 def make_customer(email="kim@example.com", password="correct horse battery staple",
                   verified=True, name="Kim Lifter"):
     """A customer account (verified unless told), bypassing the sign-up emails."""
-    from werkzeug.security import generate_password_hash
-
     from shop.accounts.customers.models import Customer
+    from shop.accounts.passwords import hash_password
     from shop.database import utcnow
 
-    customer = Customer(email=email, name=name, password_hash=generate_password_hash(password),
+    customer = Customer(email=email, name=name, password_hash=hash_password(password),
                         email_verified_at=utcnow() if verified else None)
     db.session.add(customer)
     db.session.commit()

@@ -1,17 +1,15 @@
 """Staff account use cases: create, authenticate, change password, and the audit log."""
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.accounts.models import ROLES, AuditEntry, StaffUser
+from shop.accounts.passwords import hash_password, password_matches
 from shop.database import utcnow
 from shop.extensions import db
 from shop.pagination import Page, paginate
 
 MIN_PASSWORD_LENGTH = 12
 AUDIT_PAGE_SIZE = 100
-# Checked against when the email is unknown, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
 
 
 class AccountError(Exception):
@@ -35,7 +33,7 @@ def create_staff(email: str, password: str, role: str = "staff", name: str = "",
     taken = AccountError("An account with that email already exists.")
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise taken
-    user = StaffUser(email=email, password_hash=generate_password_hash(password), role=role,
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role,
                      name=name)
     db.session.add(user)
     try:
@@ -103,10 +101,7 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     """The active user with this email and password, or None (same work either way)."""
     user = db.session.scalar(select(StaffUser).where(
         func.lower(StaffUser.email) == email.strip().lower()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not password_matches(user and user.password_hash, password) or not user.active:
         return None
     user.last_login_at = utcnow()
     db.session.commit()
@@ -114,10 +109,10 @@ def authenticate(email: str, password: str) -> StaffUser | None:
 
 
 def change_password(user: StaffUser, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current):
+    if not password_matches(user.password_hash, current):
         raise AccountError("Your current password is not right.")
     _check_password_rules(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_version = StaffUser.session_version + 1  # in SQL: no lost update
     record(user.email, "password_changed", "staff_user", user.id)
     db.session.commit()

@@ -154,8 +154,8 @@ def test_account_emails_go_out_once_per_quarter_hour_per_account(app, client):
 def test_sign_up_hashes_the_password_whether_or_not_the_email_is_taken(app, monkeypatch):
     make_customer(email="ann@example.com")
     hashed = []
-    real = service.generate_password_hash
-    monkeypatch.setattr(service, "generate_password_hash",
+    real = service.hash_password
+    monkeypatch.setattr(service, "hash_password",
                         lambda password: hashed.append(password) or real(password))
     service.sign_up("ann@example.com", PASSWORD)
     service.sign_up("new@example.com", PASSWORD)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template, url_for
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop import clock
+from shop.accounts.passwords import dummy_hash, hash_password, password_matches
 from shop.accounts.customers import tokens
 from shop.accounts.customers.models import Customer, CustomerAddress
 from shop.accounts.service import MIN_PASSWORD_LENGTH, AccountError
@@ -25,8 +25,6 @@ from shop.orders.models import OutgoingEmail
 from shop.reviews import service as reviews
 from shop.web_cache import versions
 
-# Checked against when the email is unknown, so a wrong email costs the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-customer-password")
 EMAIL_KINDS = ("customer_verify", "customer_reset", "customer_signup_exists")
 MAX_ADDRESSES = 10
 # At most one email of each kind per account in this many seconds (the outbox key's bucket),
@@ -82,7 +80,7 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
     _check_password(password)
     # hashed before the lookup, whether or not the email is taken: the time taken does
     # not tell whether the email has an account
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     existing = db.session.scalar(select(Customer).where(Customer.email == email))
     if existing is None:
         customer = Customer(email=email, name=name.strip(), password_hash=password_hash)
@@ -106,10 +104,7 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
 def authenticate(email: str, password: str) -> Customer | None:
     """The account with this email and password, or None (same work either way)."""
     customer = db.session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
-    if customer is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(customer.password_hash, password):
+    if not password_matches(customer and customer.password_hash, password):
         return None
     customer.last_login_at = utcnow()  # also ends any reset link sent before this sign-in
     db.session.commit()
@@ -167,7 +162,7 @@ def request_password_reset(email: str) -> None:
     email too, then dropped)."""
     customer = db.session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
     if customer is None:
-        token = tokens.reset_token(0, _DUMMY_HASH, None)
+        token = tokens.reset_token(0, dummy_hash(), None)
         render_template("emails/account_reset.txt", link=_link("customer.reset", token=token),
                         minutes=tokens.RESET_MAX_AGE // 60)
         db.session.commit()
@@ -204,7 +199,7 @@ def reset_password(token: str, new_password: str) -> Customer:
     changed = db.session.execute(
         update(Customer)
         .where(Customer.id == customer.id, Customer.password_hash == customer.password_hash)
-        .values(password_hash=generate_password_hash(new_password),
+        .values(password_hash=hash_password(new_password),
                 session_version=Customer.session_version + 1,
                 email_verified_at=func.coalesce(Customer.email_verified_at, utcnow()))
     ).rowcount
@@ -218,10 +213,10 @@ def reset_password(token: str, new_password: str) -> Customer:
 
 def change_password(customer: Customer, current: str, new: str) -> None:
     """Change the password; every other session of the account is signed out."""
-    if not check_password_hash(customer.password_hash, current):
+    if not password_matches(customer.password_hash, current):
         raise AccountError("Your current password is not right.")
     _check_password(new)
-    customer.password_hash = generate_password_hash(new)
+    customer.password_hash = hash_password(new)
     customer.session_version = Customer.session_version + 1  # in SQL: no lost update
     db.session.commit()
     db.session.refresh(customer)
@@ -328,7 +323,7 @@ def delete_account(customer: Customer, password: str) -> None:
     its open back-in-stock alerts; its reviews stay, anonymised. Orders stay as they are,
     for the books: they are records of sales, with the details the customer gave for each
     (so the per-customer uses of discount codes, counted by email, stay as well)."""
-    if not check_password_hash(customer.password_hash, password):
+    if not password_matches(customer.password_hash, password):
         raise AccountError("That password is not right; your account was not deleted.")
     email = customer.email
     db.session.execute(delete(CustomerAddress).where(CustomerAddress.customer_id == customer.id))
