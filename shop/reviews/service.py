@@ -189,6 +189,11 @@ def approve(review_id: int, actor: str) -> Review:
     review = db.session.get(Review, review_id)
     if review is None:
         raise UnknownReview("There is no such review.")
+    order = db.session.get(Order, review.order_id)
+    if order.status not in PAID_STATUSES or order.refunded_cents >= order.captured_cents:
+        db.session.rollback()
+        raise ModerationRefused(f"Order {order.number} was {order.status} since this review was "
+                                "written, so it is no longer a verified purchase. Reject it.")
     claims = _claims(review.author, review.title, review.body)
     if _blocking(claims):
         db.session.rollback()

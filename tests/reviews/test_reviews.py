@@ -219,3 +219,23 @@ def test_ratings_for_many_products_take_one_query(app, rack, order, count_statem
     assert len(statements) == 1
     assert {pid: (r.count, r.rounded) for pid, r in ratings.items()} == {
         rack.id: (2, "4.5"), others[0].id: (1, "3.0")}
+
+
+def test_a_review_whose_order_was_cancelled_and_refunded_is_not_published(client, rack, order,
+                                                                          staff_user):
+    # given a pending review, then the order is cancelled and refunded in full
+    assert write(client, order.number).status_code == 303
+    [review] = reviews()
+    order.status, order.refunded_cents = "cancelled", order.captured_cents
+    db.session.commit()
+    # when staff try to approve it
+    sign_in(client, staff_user)
+    token = csrf_token(client, "/admin/reviews")
+    response = client.post(f"/admin/reviews/{review.id}/approve", data={"csrf_token": token})
+    # then it stays pending, with the reason, and the product page shows no rating
+    assert response.status_code == 409
+    assert reviews()[0].status == "pending"
+    assert "no longer a verified purchase" in response.get_data(as_text=True) + " ".join(
+        flashes(client.get("/admin/reviews")))
+    page = client.get("/products/power-rack").get_data(as_text=True)
+    assert "aggregateRating" not in json_ld(page)
