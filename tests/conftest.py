@@ -5,6 +5,7 @@ TEST_DATABASE_URL is set (CI sets it). PostgreSQL tests use their own schema,
 so they never touch other data in that database.
 """
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 
@@ -96,11 +97,44 @@ def app_settings():
     return {}
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """An empty SQLite database with every table, made once; each test gets a copy of it
+    (creating the tables for every test was a tenth of the suite's time)."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    app = create_app(settings_for(f"sqlite:///{path}"))
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+def _empty_postgresql_tables() -> None:
+    """Delete every row and restart the ids: as TRUNCATE does, at a tenth of its cost for
+    the few rows a test leaves; TRUNCATE when rows refer to each other in a cycle."""
+    sequences = db.session.execute(sa.text(
+        "SELECT sequence_name FROM information_schema.sequences "
+        "WHERE sequence_schema = current_schema()")).scalars().all()
+    statements = [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]
+    statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+    try:
+        db.session.execute(sa.text("; ".join(statements)))
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
 @pytest.fixture
-def app(backend, tmp_path, app_settings):
+def app(backend, tmp_path, app_settings, request):
     """An app on a fresh, empty database of the given backend."""
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
     else:
         schema = worker_schema("shop_test")
         url = postgres_url(schema)
@@ -119,17 +153,13 @@ def app(backend, tmp_path, app_settings):
         db.session.expire_all()
 
     with app.app_context():
-        if backend == "sqlite":
-            db.create_all()
-        else:
+        if backend == "postgresql":
             if schema not in _pg_schema_ready:
                 recreate_schema(schema)
                 db.create_all()
                 _pg_schema_ready.add(schema)
             else:
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-                db.session.commit()
+                _empty_postgresql_tables()
         yield app
         db.session.remove()
         db.engine.dispose()
