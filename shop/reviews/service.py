@@ -12,6 +12,8 @@ once shown, a customer's "it cured my back pain" is the shop's claim. A "block" 
 rejects it at once with the checker's reason for staff, and approval is refused while
 the checker still blocks it.
 """
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -91,11 +93,33 @@ class ProductReviews:
 
 # --- writing -------------------------------------------------------------------------
 
+_HYPHEN_IN_WORD = re.compile(r"(?<=\w)[-\u00ad\u2010\u2011](?=\w)")
+_WORD = re.compile(r"\w+")
+
+
+def _mixes_alphabets(word: str) -> bool:
+    """Latin letters beside Cyrillic or Greek ones in one word: a look-alike letter
+    ("c\u0443red") that hides a claim from the checker and reads as plain text."""
+    scripts = {unicodedata.name(ch, "").split(" ")[0] for ch in word if ch.isalpha()}
+    return "LATIN" in scripts and bool(scripts & {"CYRILLIC", "GREEK"})
+
+
 def _claims(author: str, title: str, body: str) -> list[dict]:
+    """The checker's findings on each field, read also with hyphens inside words dropped
+    ("cur-ed" is "cured"); a word mixing alphabets is refused outright."""
     findings = []
     for text in (author, title, body):
         findings += [{"severity": f.severity, "category": f.category, "text": f.text,
                       "reason": f.reason} for f in review_customer_review(text)]
+        unhyphenated = _HYPHEN_IN_WORD.sub("", text)
+        if unhyphenated != text:
+            findings += [{"severity": f.severity, "category": f.category, "text": f.text,
+                          "reason": f.reason} for f in review_customer_review(unhyphenated)
+                         if f.severity == "block"]
+        findings += [{"severity": "block", "category": "look-alike letters", "text": word,
+                      "reason": "mixes letters of different alphabets in one word"}
+                     for word in _WORD.findall(unicodedata.normalize("NFKC", text))
+                     if _mixes_alphabets(word)]
     return findings
 
 

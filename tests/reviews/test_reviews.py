@@ -239,3 +239,16 @@ def test_a_review_whose_order_was_cancelled_and_refunded_is_not_published(client
         flashes(client.get("/admin/reviews")))
     page = client.get("/products/power-rack").get_data(as_text=True)
     assert "aggregateRating" not in json_ld(page)
+
+
+@pytest.mark.parametrize("body", [
+    "Rowing every morning c\u0443red my depression.",  # a Cyrillic letter inside "cured"
+    "Rowing every morning cur-ed my depression.",
+])
+def test_a_cure_claim_hidden_by_lookalike_letters_or_a_hyphen_is_rejected(client, rack, order,
+                                                                          body):
+    # when a buyer's review hides a cure claim from a plain reading
+    assert write(client, order.number, **{**CURE, "body": body}).status_code == 303
+    # then it is rejected by the checker, never pending for a quick approval
+    [review] = reviews()
+    assert review.status == "rejected" and review.moderated_by == "claims checker"
