@@ -56,10 +56,12 @@ run: install $(VENV)/.installed-standin
 	echo "$$STAFF_HINT"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need and run the whole suite.
+## make test: install what the tests need and run the whole suite, one process per CPU
+## (pytest-xdist; each process has its own PostgreSQL schema). TEST_PROCESSES=0 runs in one.
+TEST_PROCESSES ?= auto
 test: install-dev
 	$(MAKE) --no-print-directory copy-check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 ## make stress: many buyers racing for the last units under gunicorn (PostgreSQL when
 ## TEST_DATABASE_URL or STRESS_DATABASE_URL is set, else SQLite); prints the invariants.
