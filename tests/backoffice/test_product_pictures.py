@@ -107,7 +107,7 @@ def test_the_uploaded_picture_is_served_from_upload_dir(as_manager, client, rack
     (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "photo.gif", "not a JPEG, PNG or WebP image"),
     (image_bytes((120, 90)), "tiny.jpg", "at least 200 pixels on each side"),
     (image_bytes((1400, 1300), "PNG", noise=True), "big.png", "larger than 5 MB"),
-])
+], ids=["text", "cut-short", "gif", "tiny", "too-large"])  # ids: the noise differs per process
 def test_files_that_are_not_usable_images_are_refused_and_nothing_is_written(
         as_manager, rack, uploads, data, filename, message):
     response = upload(as_manager, rack, data, filename=filename)
