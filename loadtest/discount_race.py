@@ -122,12 +122,16 @@ def invariants(url: str, outcomes: dict) -> list[tuple[str, str, bool]]:
                       "AND status NOT IN ('expired', 'cancelled')")
         placed = one("SELECT COUNT(*) FROM shop_order WHERE discount_code = :code")
     engine.dispose()
-    won = outcomes.get("won_and_paid", 0) + outcomes.get("won_then_abandoned", 0)
+    paid_winners = outcomes.get("won_and_paid", 0)
+    abandoned = outcomes.get("won_then_abandoned", 0)
+    won = paid_winners + abandoned
     return [
         ("code uses == orders holding the code", f"{uses} == {(MAX_USES - 1) + holding}",
          uses == (MAX_USES - 1) + holding),
         ("code uses <= its limit", f"{uses} <= {MAX_USES}", uses <= MAX_USES),
-        ("racers who won the last use", f"{won} (orders {placed})", won == 1 and placed == 1),
+        # one use is left: one racer wins it; it comes back only when a winner abandons
+        ("racers who won the last use", f"{won} (abandoned {abandoned}, orders {placed})",
+         1 <= won <= 1 + abandoned and paid_winners <= 1 and placed == won),
     ]
 
 
