@@ -210,6 +210,6 @@ def test_a_search_counts_its_matches_by_brand_then_reads_only_a_page_with_result
     assert brands_offered(response) == brands
     # and it took one GROUP BY brand over the matches (the total and the facet), then the
     # page only when something is on it
-    listing = [s for s in statements if "FROM product" in s]
+    listing = [s for s in statements if "FROM product" in s and "review" not in s]
     assert len(listing) == (2 if names else 1), listing
     assert "GROUP BY product.brand" in listing[0]
