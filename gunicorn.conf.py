@@ -33,9 +33,8 @@ threads = _int("GUNICORN_THREADS", 8)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (systemctl stop, a deploy) requests in flight get this long to finish.
 graceful_timeout = 30
-# Idle keep-alive connections from nginx are kept this long. nginx's upstream
-# `keepalive_timeout` (deploy/nginx/shop.conf) is shorter, so nginx always closes
-# first and never sends a request on a connection gunicorn is closing.
+# Idle keep-alive connections are kept this long. nginx (deploy/nginx/shop.conf) opens
+# one connection per request, so this only matters for clients talking to gunicorn directly.
 keepalive = 10
 # Recycle workers now and then (jittered, so not all at once): bounds memory growth.
 max_requests = 5000

@@ -244,23 +244,31 @@ def check_stopping_an_app_server(shop: Shop, checks: Checks, stack: Stack, produ
                     else:
                         browsing["failed"].append(f"{path} {status}")
 
+    def buy_or_say_why(address, email):
+        try:
+            return buy(shop, address, product["slug"], product["sku"], email, standin)
+        except (requests.RequestException, RuntimeError) as error:  # e.g. a page with no form
+            return {"error": f"{type(error).__name__}: {error}"}
+
     emails = [f"buyer{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(6)]
     with ThreadPoolExecutor(12) as pool:
         browsers = [pool.submit(browse, f"127.0.0.{30 + i}") for i in range(4)]
-        buyers = []
-        for i, email in enumerate(emails):
-            buyers.append(pool.submit(buy, shop, f"127.0.1.{i + 1}", product["slug"],
-                                      product["sku"], email, standin))
-            time.sleep(0.3)
-            if i == 2:
-                stopping = pool.submit(stack.stop, "app-B")  # SIGTERM: graceful, as systemctl stop
-        stopping.result(60)
-        results = [b.result(90) for b in buyers]
-        time.sleep(1)
-        stop_browsing.set()
+        try:
+            buyers = []
+            for i, email in enumerate(emails):
+                buyers.append(pool.submit(buy_or_say_why, f"127.0.1.{i + 1}", email))
+                time.sleep(0.3)
+                if i == 2:  # SIGTERM: graceful, as systemctl stop
+                    stopping = pool.submit(stack.stop, "app-B")
+            stopping.result(60)
+            results = [b.result(90) for b in buyers]
+            time.sleep(1)
+        finally:  # the browsers stop whatever happened, or leaving the pool would wait forever
+            stop_browsing.set()
         for b in browsers:
             b.result(60)
     placed = [r for r in results if r.get("checkout") == 303]
+    steps = [(r.get("add"), r.get("checkout"), r.get("success"), r.get("error")) for r in results]
     orders = sum(shop.one("SELECT COUNT(*) FROM shop_order WHERE email = :e", e=e)
                  for e in emails)
     paid = sum(shop.one("SELECT COUNT(*) FROM shop_order WHERE email = :e AND status = 'paid'",
@@ -271,7 +279,7 @@ def check_stopping_an_app_server(shop: Shop, checks: Checks, stack: Stack, produ
     checks.check("no order is lost or doubled: each checkout that was accepted is one paid order",
                  len(placed) == len(emails) and orders == len(placed) and paid == len(placed),
                  f"{len(placed)}/{len(emails)} checkouts accepted, {orders} orders, {paid} paid; "
-                 f"steps: {[(r.get('checkout'), r.get('success')) for r in results]}")
+                 f"steps (add, checkout, success, error): {steps}")
     start_app("B")
     return emails
 
