@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -69,6 +70,16 @@ class Stats:
                 self.errors[type(error).__name__] += 1
             elif response.status_code >= 500:
                 self.errors[f"HTTP {response.status_code}"] += 1
+
+    def call(self, session: requests.Session, method: str, url: str, **kw) -> requests.Response:
+        """One counted request of a client (redirects not followed); an error is counted, raised."""
+        try:
+            response = session.request(method, url, timeout=30, allow_redirects=False, **kw)
+        except requests.RequestException as error:
+            self.count(error=error)
+            raise
+        self.count(response)
+        return response
 
 
 def database(args) -> tuple[str, str | None]:
@@ -122,17 +133,7 @@ def csrf(html: str) -> str:
 
 def buyer(base: str, standin: str, intent: str, stats: Stats) -> str:
     """One customer: add the contested item, check out, then pay, abandon or be declined."""
-    s = requests.Session()
-
-    def call(method, url, **kw):
-        try:
-            r = s.request(method, url, timeout=30, allow_redirects=False, **kw)
-        except requests.RequestException as error:
-            stats.count(error=error)
-            raise
-        stats.count(r)
-        return r
-
+    call = partial(stats.call, requests.Session())
     page = call("GET", f"{base}/products/last-rack")
     r = call("POST", f"{base}/cart/add", data={"sku": "LAST", "quantity": 1,
                                                "csrf_token": csrf(page.text), "next": "/cart"})

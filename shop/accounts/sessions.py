@@ -10,19 +10,16 @@ import time
 
 from flask import Response, current_app, request, session
 from flask_login import login_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from shop.accounts import service
+from shop.accounts.device_cookies import DeviceCookie
 from shop.accounts.models import StaffUser
 
 SIGNED_IN_AT = "staff_signed_in_at"
 CLOCK_SKEW_SECONDS = 60  # app servers' clocks may differ a little
-# A browser that signed in to an account keeps a signed cookie naming it (OWASP "device
-# cookies"): its sign-ins to that account skip the per-account limit, so failures from
-# elsewhere cannot lock the real user out. The per-client limit still applies.
-DEVICE_COOKIE = "staff_device"
-DEVICE_COOKIE_DAYS = 180
-DEVICE_COOKIE_SALT = "staff-device-cookie"
+# A browser that signed in to an account keeps a signed cookie naming it: its sign-ins
+# to that account skip the per-account limit (see shop.accounts.device_cookies).
+DEVICE_COOKIE = DeviceCookie("staff_device", salt="staff-device-cookie")
 
 
 def sign_in(user: StaffUser) -> None:
@@ -53,26 +50,11 @@ def login_account_key() -> str:
     return "account:" + _typed_account()
 
 
-def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE_COOKIE_SALT)
-
-
 def remember_device(response: Response, user: StaffUser) -> Response:
     """Give this browser a device cookie for `user`'s account."""
-    response.set_cookie(
-        DEVICE_COOKIE, _device_serializer().dumps(user.email.strip().lower()),
-        max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-    return response
+    return DEVICE_COOKIE.give(response, user.email.strip().lower())
 
 
 def has_device_cookie_for_typed_account() -> bool:
     """Whether this browser holds a valid device cookie for the account typed."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
-    if not cookie:
-        return False
-    try:
-        account = _device_serializer().loads(cookie, max_age=DEVICE_COOKIE_DAYS * 24 * 3600)
-    except BadSignature:
-        return False
-    return bool(account) and account == _typed_account()
+    return DEVICE_COOKIE.names(_typed_account())

@@ -9,20 +9,18 @@ that lets a browser that signed in before skip the per-account limit.
 import time
 from functools import wraps
 
-from flask import (Response, current_app, flash, g, redirect, request, session, url_for)
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask import Response, flash, g, redirect, request, session, url_for
 
 from shop.accounts.customers import service
 from shop.accounts.customers.models import Customer
+from shop.accounts.device_cookies import DeviceCookie
 
 SESSION_KEY = "customer"
 SIGNED_IN_AT = "customer_signed_in_at"
 ORDERS_KEY = "orders"  # order numbers this browser may open (shop.orders views)
 CLOCK_SKEW_SECONDS = 60
 SESSION_HOURS = 24 * 14  # capped by the session cookie's own lifetime too
-DEVICE_COOKIE = "customer_device"
-DEVICE_COOKIE_DAYS = 180
-DEVICE_COOKIE_SALT = "customer-device-cookie"
+DEVICE_COOKIE = DeviceCookie("customer_device", salt="customer-device-cookie")
 
 
 def sign_in(customer: Customer) -> None:
@@ -89,25 +87,11 @@ def account_key() -> str:
     return "customer-account:" + _typed_account()
 
 
-def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE_COOKIE_SALT)
-
-
 def remember_device(response: Response, customer: Customer) -> Response:
-    response.set_cookie(
-        DEVICE_COOKIE, _device_serializer().dumps(customer.email),
-        max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-    return response
+    """Give this browser a device cookie for `customer`'s account."""
+    return DEVICE_COOKIE.give(response, customer.email)
 
 
 def has_device_cookie_for_typed_account() -> bool:
     """Whether this browser signed in to the account typed before (a valid device cookie)."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
-    if not cookie:
-        return False
-    try:
-        account = _device_serializer().loads(cookie, max_age=DEVICE_COOKIE_DAYS * 24 * 3600)
-    except BadSignature:
-        return False
-    return bool(account) and account == _typed_account()
+    return DEVICE_COOKIE.names(_typed_account())
