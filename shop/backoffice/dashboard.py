@@ -1,11 +1,11 @@
-"""Dashboard figures: orders to ship by today's cut-off, low stock, open requests, sales."""
+"""Dashboard figures: orders to ship by today's cut-off, open requests, sales (low stock:
+dashboard_charts)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
-from shop.catalog.models import Product, Variant
 from shop.extensions import db
 from shop.orders.models import Order, Refund, ReturnRequest, WarrantyClaim
 from shop.pages.models import ContactMessage
@@ -31,12 +31,6 @@ def dashboard_numbers(now: datetime) -> dict:
         select(Order.number, Order.name, Order.shipping_label, Order.paid_at, Order.status,
                Order.discreet)
         .where(Order.status.in_(("paid", "packed"))).order_by(Order.paid_at)).all()
-    low_stock = db.session.execute(
-        select(Variant.sku, Product.name, Variant.on_hand - Variant.reserved,
-               Variant.low_stock_threshold)
-        .join(Product, Product.id == Variant.product_id)
-        .where(Variant.on_hand - Variant.reserved <= Variant.low_stock_threshold)
-        .order_by(Variant.on_hand - Variant.reserved, Variant.sku).limit(20)).all()
     week_ago = now - timedelta(days=7)
     # Sales kept (captured less refunded) and, of them, the sales tax collected for the
     # authorities: each order's tax in proportion to what of its payment was kept.
@@ -70,7 +64,6 @@ def dashboard_numbers(now: datetime) -> dict:
         "late": sum(row.urgency == "late" for row in rows),
         "dispatch_today": delivery.dispatch_date(now, config),
         "cutoff": config.cutoff,
-        "low_stock": low_stock,
         "open_returns": db.session.scalar(select(func.count()).select_from(ReturnRequest)
                                           .where(ReturnRequest.status.in_(("requested", "approved", "received")))),
         "open_claims": db.session.scalar(select(func.count()).select_from(WarrantyClaim)
