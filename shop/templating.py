@@ -20,7 +20,8 @@ def register(app: Flask) -> None:
         return format_plain(int(cents)) if plain else format_cents(int(cents))
 
     @app.template_filter("local_time")
-    def local_time(value: datetime, fmt: str = "%a %d %b %Y, %H:%M"):
+    def local_time(value: datetime, fmt: str = "%a %d %b %Y, %H:%M %Z"):
+        """`{{ when|local_time }}` -> "Sat 05 Dec 2026, 07:49 EST": the shop's time zone, named."""
         return value.astimezone(shop_zone).strftime(fmt) if value else ""
 
     app.jinja_env.globals["promise_text"] = promise_summary

@@ -259,14 +259,15 @@ def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> 
     _record_line_tax(tax)
     order.captured_cents = session.amount_total or order.total_cents
     order.stripe_payment_intent = session.payment_intent_id
+    cancelled = order.status == "cancelled"
     orders.record_status(order, order.status, actor="stripe",
-                         note="Paid after the order was cancelled; refunding"
-                         if order.status == "cancelled"
+                         note="Paid after the order was cancelled; refunding" if cancelled
                          else "Paid after the checkout expired; stock gone, refunding")
     db.session.commit()
     if client is not None:
-        refunds.refund_order(order.id, order.captured_cents,
-                             "Paid after checkout expired; out of stock", client, actor="system",
+        reason = ("Paid after the order was cancelled" if cancelled
+                  else "Paid after checkout expired; out of stock")
+        refunds.refund_order(order.id, order.captured_cents, reason, client, actor="system",
                              idempotency_key=refunds.refund_key(order, "late-refund"))
     return Outcome("refunded_late", order.number)
 

@@ -123,6 +123,8 @@ def test_a_payment_arriving_for_a_cancelled_order_is_refunded_not_honoured(app, 
     assert order.status in ("cancelled", "refunded") and order.shipped_at is None
     variant = db.session.get(Variant, band.id)
     assert (variant.on_hand, variant.reserved) == (5, 0)
+    # and the refund says why: the order was cancelled (its checkout did not expire)
+    assert db.session.scalars(select(Refund.reason)).all() == ["Paid after the order was cancelled"]
 
 
 # --- #3 account emails: no typed text, at most one per 15 minutes ---------------------

@@ -1,4 +1,6 @@
 """The cancel page reads the payment first, and cancelling is a POST with CSRF by the buyer."""
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -38,6 +40,10 @@ def test_the_cancel_link_shows_a_page_and_changes_nothing(client, standin, stock
     assert response.status_code == 200
     assert "Cancel this checkout and return to cart" in page and 'method="post"' in page
     assert status_of(order) == "pending_payment" and variant("BAND").reserved == 2
+    # the hold's end is given in the shop's time zone, named (America/New_York by default)
+    held_until = db.session.get(Order, order.id).reservation_expires_at
+    local = held_until.astimezone(ZoneInfo("America/New_York"))
+    assert f"held for you until {local:%a %d %b %Y, %H:%M} {local:%Z}." in page
 
 
 def test_cancelling_without_a_csrf_token_is_refused(client, standin, stock):

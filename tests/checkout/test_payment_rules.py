@@ -129,6 +129,8 @@ def test_a_late_payment_is_refunded_when_the_stock_is_gone(app, standin, band):
     assert db.session.get(Variant, band.id).reserved == 4
     assert db.session.scalar(select(func.count()).select_from(StockMovement)
                              .where(StockMovement.reason == "sale")) == 0
+    assert db.session.scalars(select(Refund.reason)).all() == [
+        "Paid after checkout expired; out of stock"]
 
 
 def test_concurrent_buyers_never_buy_more_than_stock(app, backend):
