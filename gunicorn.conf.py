@@ -41,7 +41,9 @@ keepalive = 10
 # growth. Not too often: a new worker spends about a second of CPU starting and begins
 # with empty per-worker caches. At 5,000, `make bench` recycled each worker every few
 # seconds: fewer requests served, and wrk's kept-alive connections to the old worker were
-# reset (errors in every row, hello world's too). 0 turns recycling off.
+# reset (errors in every row, hello world's too). 0 turns recycling off. The jitter is a
+# tenth of this setting; with --max-requests on the command line, pass
+# --max-requests-jitter too.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 20_000)
 max_requests_jitter = max_requests // 10
 

@@ -100,10 +100,13 @@ class SourceAddressAdapter(requests.adapters.HTTPAdapter):
 
 # --- the checks ----------------------------------------------------------------------------
 
-def buy(shop: Shop, address: str, slug: str, sku: str, email: str, standin: str) -> dict:
-    """A customer from `address` buys one `sku` through nginx; what each step answered."""
+def buy(shop: Shop, address: str, slug: str, sku: str, email: str, standin: str,
+        seen: dict | None = None) -> dict:
+    """A customer from `address` buys one `sku` through nginx; what each step answered
+    (written into `seen` as it goes, so a caller keeps the steps of a buy that raised)."""
     s = shop.client(address)
-    seen = {"ids": []}
+    seen = {} if seen is None else seen
+    seen["ids"] = []
 
     def call(method, path, **kw):
         r = s.request(method, shop.base + path, timeout=30, allow_redirects=False, **kw)
@@ -245,10 +248,11 @@ def check_stopping_an_app_server(shop: Shop, checks: Checks, stack: Stack, produ
                         browsing["failed"].append(f"{path} {status}")
 
     def buy_or_say_why(address, email):
+        seen = {}
         try:
-            return buy(shop, address, product["slug"], product["sku"], email, standin)
+            return buy(shop, address, product["slug"], product["sku"], email, standin, seen)
         except (requests.RequestException, RuntimeError) as error:  # e.g. a page with no form
-            return {"error": f"{type(error).__name__}: {error}"}
+            return {**seen, "error": f"{type(error).__name__}: {error}"}
 
     emails = [f"buyer{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(6)]
     with ThreadPoolExecutor(12) as pool:
