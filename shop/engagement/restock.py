@@ -12,6 +12,7 @@
    on PostgreSQL, one writer on SQLite), and each email's outbox key is unique.
 4. `unsubscribe`: every open alert of the address stops (link in every alert email).
 """
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -24,9 +25,11 @@ from shop.engagement.links import absolute_url
 from shop.engagement.models import BackInStockRequest
 from shop.extensions import db
 from shop.orders import emails
+from shop.orders.models import OutgoingEmail
 
 OPEN = ("pending", "confirmed")
 CONFIRM_SUBJECT = "Confirm your back-in-stock alert"
+CONFIRMATIONS_A_DAY = 5  # per address, all products together
 
 
 class AlertRefused(Exception):
@@ -110,18 +113,34 @@ def _new_alert(variant_id: int, email: str) -> BackInStockRequest:
 
 
 def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
-    """The confirmation link, at most once a day per request (an outbox key per day)."""
-    key = f"confirm-{alert.id}-{clock.shop_today().isoformat()}"
-    try:
-        with db.session.begin_nested():
-            emails.queue("back_in_stock_confirm", key, alert.email, CONFIRM_SUBJECT,
-                         "back_in_stock_confirm.txt", product_name=product_name,
-                         confirm_url=absolute_url("engagement.restock_confirm",
-                                                  token=alert.token),
-                         unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
-                                                      token=alert.token))
-    except IntegrityError:
-        pass  # already sent today
+    """The confirmation link: at most once a day per request, and at most
+    CONFIRMATIONS_A_DAY a day per address, all products together, so the form cannot be
+    used to flood someone's mailbox from many products and many clients.
+
+    Each email takes one of the address's numbered outbox keys for the day; the keys are
+    unique, so the cap holds under any number of concurrent requests. Whether this request
+    had its link today is read from those few emails (at worst, two requests at once send
+    the same link twice, within the cap)."""
+    today = clock.shop_today().isoformat()
+    address = hashlib.blake2b(alert.email.encode(), digest_size=8).hexdigest()
+    keys = [f"confirm-{address}-{today}-{n}" for n in range(CONFIRMATIONS_A_DAY)]
+    sent_today = db.session.scalars(select(OutgoingEmail.body).where(
+        OutgoingEmail.kind == "back_in_stock_confirm", OutgoingEmail.dedupe_key.in_(keys)))
+    if any(alert.token in body for body in sent_today):
+        return
+    confirm_url = absolute_url("engagement.restock_confirm", token=alert.token)
+    unsubscribe_url = absolute_url("engagement.restock_unsubscribe", token=alert.token)
+    for key in keys:
+        try:
+            with db.session.begin_nested():
+                emails.queue("back_in_stock_confirm", key, alert.email, CONFIRM_SUBJECT,
+                             "back_in_stock_confirm.txt", product_name=product_name,
+                             confirm_url=confirm_url, unsubscribe_url=unsubscribe_url)
+            return
+        except IntegrityError:
+            continue  # that one is taken: try the next
+    # all taken: nothing is sent today; the request stays pending, and asking again
+    # tomorrow sends its link
 
 
 def alert_page(token: str) -> AlertPage | None:

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.backoffice import stock_service
+from shop.engagement import restock
 from shop.engagement.models import BackInStockRequest
 from shop.extensions import db, limiter
 from shop.orders.models import OutgoingEmail
@@ -128,6 +129,24 @@ def test_asking_again_sends_at_most_one_confirmation_a_day(client, sold_out):
     assert len(outbox("back_in_stock_confirm")) == 1 and len(alerts()) == 1
 
 
+def test_one_address_gets_a_few_confirmations_a_day_whatever_it_is_asked_for(client, sold_out):
+    # given eight sold-out products, and someone entering a victim's address for each
+    for n in range(7):
+        make_product(name=f"Plate {n}", slug=f"plate-{n}", variants=[{"sku": f"PLATE-{n}",
+                                                                      "on_hand": 0}])
+    skus = ["RACK-1"] + [f"PLATE-{n}" for n in range(7)]
+    for sku in skus:
+        assert ask(client, "victim@example.com", sku).status_code == 303
+    # then the address gets at most five confirmation emails today, all products together,
+    # while each request is recorded (it can still be confirmed from a link sent)
+    sent = outbox("back_in_stock_confirm")
+    assert len(sent) == restock.CONFIRMATIONS_A_DAY == 5
+    assert len(alerts()) == 8
+    # and another address is not held back by the first one's cap
+    assert ask(client, "lee@example.com", "PLATE-6").status_code == 303
+    assert [e.to for e in outbox("back_in_stock_confirm")].count("lee@example.com") == 1
+
+
 def test_alert_refuses_bad_input_and_sellable_skus(client, sold_out):
     bad_email = ask(client, "not-an-email")
     assert bad_email.status_code == 400
@@ -178,3 +197,20 @@ def test_two_receipts_at_once_send_each_alert_once(app, backend, client, sold_ou
     sent = outbox("back_in_stock")
     assert sorted(e.to for e in sent) == [f"p{n}@example.com" for n in range(5)]
     assert {a.status for a in alerts()} == {"notified"}
+
+
+def test_asking_at_once_for_many_products_still_sends_at_most_the_cap(app, backend, sold_out):
+    if backend != "postgresql":
+        pytest.skip("real concurrency is tested against PostgreSQL")
+    # given eight sold-out products
+    for n in range(7):
+        make_product(name=f"Plate {n}", slug=f"plate-{n}", variants=[{"sku": f"PLATE-{n}",
+                                                                      "on_hand": 0}])
+    skus = ["RACK-1"] + [f"PLATE-{n}" for n in range(7)]
+    # when the same address is entered for all of them at the same moment
+    results = run_concurrently(app, [lambda sku=sku: restock.request_alert(sku, "v@example.com")
+                                     for sku in skus])
+    # then every request was taken, and five confirmation emails at most went out
+    assert results == [None] * 8
+    assert len(alerts()) == 8
+    assert len(outbox("back_in_stock_confirm")) == restock.CONFIRMATIONS_A_DAY
