@@ -112,3 +112,27 @@ def test_search_migrations_step_down_and_up_keeping_search_working(empty_databas
         assert [p.name for p in found.listing.items] == ["Olympic Bar"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_migration_0022_keeps_what_stripe_charged_from_the_history_note(empty_database_url):
+    # given a payment mismatch in EUR recorded before 0022 (the amount only in its note)
+    from shop.orders.models import Order, OrderStatusChange
+    from tests.factories import make_order
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        order = make_order(status="payment_mismatch", captured_cents=0)
+        db.session.add(OrderStatusChange(
+            order_id=order.id, status="payment_mismatch",
+            note="Stripe charged 5361 EUR cents; the order total is 5361 USD cents."))
+        db.session.commit()
+        number = order.number
+        db.session.remove()
+        downgrade(revision="0021")
+        # when 0022 runs
+        upgrade()
+        # then the order holds what Stripe charged, read from that note
+        order = db.session.scalar(sa.select(Order).where(Order.number == number))
+        assert (order.charged_amount, order.charged_currency) == (5361, "eur")
+        db.session.remove()
+        db.engine.dispose()

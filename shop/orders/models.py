@@ -67,6 +67,11 @@ class Order(db.Model):
                                  index=True)
     captured_cents = db.Column(db.Integer, nullable=False, default=0)
     refunded_cents = db.Column(db.Integer, nullable=False, default=0)
+    # What Stripe charged when it was not the order's total (a `payment_mismatch`): the
+    # amount in the minor units of `charged_currency` (lower case, as Stripe writes it).
+    # In another currency nothing is captured in ours; staff resolve it from these.
+    charged_amount = db.Column(db.Integer, nullable=True)
+    charged_currency = db.Column(db.String(3), nullable=True)
     # The delivery promise the order was sold with (shop.rules.delivery.DeliveryPromise.to_dict()).
     delivery_promise = db.Column(db.JSON, nullable=False, default=dict)
     stripe_session_id = db.Column(db.String(255), nullable=True, unique=True)

@@ -6,7 +6,6 @@ conditional UPDATE, so however many copies of an event arrive at however many
 workers, exactly one sells the stock and queues the confirmation email.
 """
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,7 @@ from shop.discounts import service as discounts
 from shop.extensions import db
 from shop.orders import emails
 from shop.orders import service as orders
-from shop.orders.models import Order, OrderLine, OrderStatusChange, StripeEvent
+from shop.orders.models import Order, OrderLine, StripeEvent
 from shop.payments import gateway, refunds
 from shop.rules import tax as tax_rules
 from shop.web_cache import versions
@@ -160,6 +159,8 @@ def _mismatch(order: Order, session: gateway.CheckoutSession, client=None) -> Ou
                             Order.status.in_(("pending_payment", "expired", "cancelled")))
         .values(status="payment_mismatch", stripe_payment_intent=session.payment_intent_id,
                 captured_cents=(session.amount_total or 0) if same_currency else 0,
+                charged_amount=session.amount_total or 0,
+                charged_currency=(session.currency or SHOP_CURRENCY).lower(),
                 stripe_session_id=session.id, tax_cents=tax.total_cents,
                 shipping_tax_cents=tax.shipping_cents, total_cents=total)).rowcount
     if not moved:
@@ -178,15 +179,13 @@ def _mismatch(order: Order, session: gateway.CheckoutSession, client=None) -> Ou
 
 def foreign_charge(order: Order) -> tuple[int, str] | None:
     """For a `payment_mismatch` order Stripe charged in another currency (nothing captured
-    in ours): (amount in that currency's minor units, currency), read from the note that
-    `_mismatch` wrote; None when nothing is foreign (no such note: nothing was captured)."""
+    in ours): (amount in that currency's minor units, currency in upper case), as `_mismatch`
+    stored them; None for any other order."""
     if order.status != "payment_mismatch" or order.captured_cents > 0:
         return None
-    note = db.session.scalar(select(OrderStatusChange.note).where(
-        OrderStatusChange.order_id == order.id, OrderStatusChange.status == "payment_mismatch")
-        .order_by(OrderStatusChange.id.desc()).limit(1)) or ""
-    found = re.match(r"Stripe charged (\d+) ([A-Z?]+) cents", note)
-    return (int(found.group(1)), found.group(2)) if found else None
+    if not order.charged_currency or order.charged_currency == SHOP_CURRENCY:
+        return None
+    return order.charged_amount or 0, order.charged_currency.upper()
 
 
 def accept_mismatched_payment(order_id: int, now: datetime, actor: str, note: str,

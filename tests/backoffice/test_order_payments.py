@@ -10,7 +10,7 @@ from shop.catalog.models import StockMovement, Variant
 from shop.checkout import service as checkout
 from shop.database import utcnow
 from shop.extensions import db
-from shop.orders.models import Order, Refund, ReturnRequest
+from shop.orders.models import Order, OrderStatusChange, Refund, ReturnRequest
 from shop.orders.presenters import STATUS_LABELS
 from shop.payments import service as payments
 from tests.backoffice.test_fulfilment import audits, emails, fresh, history, post
@@ -173,6 +173,23 @@ def foreign_order(app, standin, variant) -> Order:
     order = fresh(order)
     assert (order.status, order.captured_cents) == ("payment_mismatch", 0)
     return order
+
+
+def test_a_payment_in_another_currency_is_kept_on_the_order_not_read_from_its_history(
+        as_manager, app, standin, band):
+    # given an order Stripe charged in EUR, whose history note is later worded otherwise
+    order = foreign_order(app, standin, band)
+    charged = order.charged_amount
+    for change in db.session.scalars(select(OrderStatusChange)
+                                     .where(OrderStatusChange.order_id == order.id)):
+        change.note = "Payment to be checked"
+    db.session.commit()
+    # then the order still says what Stripe took, and the page still explains what to do
+    order = fresh(order)
+    assert (order.charged_amount, order.charged_currency) == (charged, "eur") and charged > 0
+    assert payments.foreign_charge(order) == (charged, "EUR")
+    html = as_manager.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert f"This payment was made in EUR ({charged} EUR cents)" in html
 
 
 REFUNDED_AT_STRIPE = {"refunded_at_stripe": "y", "note": "Refunded in EUR at Stripe"}
