@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -87,11 +88,30 @@ def request_alert(sku: str, email: str) -> None:
         raise AlertRefused("We couldn't find that product option.")
     if row["on_hand"] > row["reserved"]:
         raise AlertRefused("Good news: it's in stock now, so you can order it today.")
-    email = email.strip().lower()
+    email = normalised_email(email)
     alert = _open_alert(row["id"], email) or _new_alert(row["id"], email)
     if alert.status == "pending":
         _queue_confirmation(alert, row["name"])
     db.session.commit()
+
+
+def normalised_email(email: str) -> str:
+    """One spelling per address, so that look-alike spellings (full-width letters, an
+    accented domain typed either way) share one alert, one unsubscribe and one daily cap."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:  # the form validated it already; keep what was typed
+        return email.strip().lower()
+
+
+def _mailbox(email: str) -> str:
+    """The mailbox an address reaches, for the daily cap: without a +tag, the domain in
+    ASCII (a message to "exämple.com" goes to "xn--exmple-cua.com")."""
+    try:
+        checked = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return email
+    return f"{checked.local_part.lower().split('+', 1)[0]}@{checked.ascii_domain.lower()}"
 
 
 def _open_alert(variant_id: int, email: str) -> BackInStockRequest | None:
@@ -114,33 +134,35 @@ def _new_alert(variant_id: int, email: str) -> BackInStockRequest:
 
 def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
     """The confirmation link: at most once a day per request, and at most
-    CONFIRMATIONS_A_DAY a day per address, all products together, so the form cannot be
+    CONFIRMATIONS_A_DAY a day per mailbox, all products together, so the form cannot be
     used to flood someone's mailbox from many products and many clients.
 
-    Each email takes one of the address's numbered outbox keys for the day; the keys are
-    unique, so the cap holds under any number of concurrent requests. Whether this request
-    had its link today is read from those few emails (at worst, two requests at once send
-    the same link twice, within the cap)."""
+    Each email takes one of the mailbox's numbered outbox keys for the day; the keys are
+    unique, so the cap holds under any number of concurrent requests (one that loses a
+    key to another tries the next). Whether this request had its link today is read from
+    those few emails (at worst, two requests at once send the same link twice, within
+    the cap). Over the cap nothing is sent; the request waits, and asking again on
+    another day sends its link."""
     today = clock.shop_today().isoformat()
-    address = hashlib.blake2b(alert.email.encode(), digest_size=8).hexdigest()
-    keys = [f"confirm-{address}-{today}-{n}" for n in range(CONFIRMATIONS_A_DAY)]
-    sent_today = db.session.scalars(select(OutgoingEmail.body).where(
-        OutgoingEmail.kind == "back_in_stock_confirm", OutgoingEmail.dedupe_key.in_(keys)))
-    if any(alert.token in body for body in sent_today):
+    mailbox = hashlib.blake2b(_mailbox(alert.email).encode(), digest_size=8).hexdigest()
+    keys = [f"confirm-{mailbox}-{today}-{n}" for n in range(CONFIRMATIONS_A_DAY)]
+    sent_today = db.session.execute(select(OutgoingEmail.dedupe_key, OutgoingEmail.body).where(
+        OutgoingEmail.kind == "back_in_stock_confirm", OutgoingEmail.dedupe_key.in_(keys))).all()
+    if any(alert.token in body for _, body in sent_today):
         return
-    confirm_url = absolute_url("engagement.restock_confirm", token=alert.token)
-    unsubscribe_url = absolute_url("engagement.restock_unsubscribe", token=alert.token)
-    for key in keys:
+    taken = {key for key, _ in sent_today}
+    for key in (key for key in keys if key not in taken):
         try:
             with db.session.begin_nested():
                 emails.queue("back_in_stock_confirm", key, alert.email, CONFIRM_SUBJECT,
                              "back_in_stock_confirm.txt", product_name=product_name,
-                             confirm_url=confirm_url, unsubscribe_url=unsubscribe_url)
+                             confirm_url=absolute_url("engagement.restock_confirm",
+                                                      token=alert.token),
+                             unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
+                                                          token=alert.token))
             return
         except IntegrityError:
-            continue  # that one is taken: try the next
-    # all taken: nothing is sent today; the request stays pending, and asking again
-    # tomorrow sends its link
+            continue  # taken meanwhile by a request at the same moment: try the next
 
 
 def alert_page(token: str) -> AlertPage | None:
@@ -254,6 +276,7 @@ def delete_open_alerts_for(email: str) -> int:
     """A deleted customer account: drop the back-in-stock requests still open for its
     email (nothing more is sent to it). Joins the caller's transaction; no commit."""
     return db.session.execute(
-        BackInStockRequest.__table__.delete().where(BackInStockRequest.email == email,
-                                                    BackInStockRequest.status.in_(OPEN))
+        BackInStockRequest.__table__.delete().where(
+            BackInStockRequest.email == normalised_email(email),
+            BackInStockRequest.status.in_(OPEN))
     ).rowcount

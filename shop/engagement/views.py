@@ -36,8 +36,9 @@ def restock_request():
     except restock.AlertRefused as error:
         return render_template("engagement/alert_problem.html", message=str(error),
                                back_url=_product_url(back)), 409
-    flash("Almost done: we emailed you a link. Open it to confirm, and we'll write once "
-          "when this is back in stock.", "success")
+    flash("Almost done: we emailed you a link (one address gets five a day at most; if none "
+          "comes, ask again tomorrow). Open it to confirm, and we'll write once when this is "
+          "back in stock.", "success")
     return redirect(_product_url(back), code=303)
 
 

@@ -179,13 +179,14 @@ def _mismatch(order: Order, session: gateway.CheckoutSession, client=None) -> Ou
 
 def foreign_charge(order: Order) -> tuple[int, str] | None:
     """For a `payment_mismatch` order Stripe charged in another currency (nothing captured
-    in ours): (amount in that currency's minor units, currency in upper case), as `_mismatch`
-    stored them; None for any other order."""
+    in ours): (amount in that currency's minor units, currency in upper case, "" when not
+    known), as `_mismatch` stored them; None for any other order. A mismatch with nothing
+    captured and no currency recorded counts as foreign: it must never be accepted as paid."""
     if order.status != "payment_mismatch" or order.captured_cents > 0:
         return None
-    if not order.charged_currency or order.charged_currency == SHOP_CURRENCY:
+    if order.charged_currency == SHOP_CURRENCY:
         return None
-    return order.charged_amount or 0, order.charged_currency.upper()
+    return order.charged_amount or 0, (order.charged_currency or "").upper()
 
 
 def accept_mismatched_payment(order_id: int, now: datetime, actor: str, note: str,

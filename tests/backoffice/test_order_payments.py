@@ -192,6 +192,24 @@ def test_a_payment_in_another_currency_is_kept_on_the_order_not_read_from_its_hi
     assert f"This payment was made in EUR ({charged} EUR cents)" in html
 
 
+def test_a_mismatch_with_nothing_captured_and_no_currency_known_is_never_accepted(
+        as_manager, app, standin, band):
+    # given a payment mismatch in EUR whose currency was not recorded (before migration
+    # 0022, with a history note it could not read)
+    order = foreign_order(app, standin, band)
+    db.session.get(Order, order.id).charged_currency = None
+    db.session.commit()
+    # when a manager posts "accept payment" with a valid CSRF token
+    response = post(as_manager, f"/admin/orders/{order.number}/accept-payment", {},
+                    page=f"/admin/orders/{order.number}")
+    # then it is refused as a payment in another currency, and nothing changed
+    assert response.status_code == 409
+    assert "This payment was made in another currency" in flashes(response)
+    order = fresh(order)
+    assert (order.status, order.paid_at, order.captured_cents) == ("payment_mismatch", None, 0)
+    assert stock(band) == (5, 2) and sales(band) == 0
+
+
 REFUNDED_AT_STRIPE = {"refunded_at_stripe": "y", "note": "Refunded in EUR at Stripe"}
 
 

@@ -147,6 +147,29 @@ def test_one_address_gets_a_few_confirmations_a_day_whatever_it_is_asked_for(cli
     assert [e.to for e in outbox("back_in_stock_confirm")].count("lee@example.com") == 1
 
 
+def test_look_alike_spellings_of_an_address_share_its_alert_and_its_cap(client, sold_out):
+    # given the same mailbox typed several ways: full-width letters, capitals, a +tag,
+    # an accented domain in Unicode and in ASCII
+    for n in range(3):
+        make_product(name=f"Plate {n}", slug=f"plate-{n}", variants=[{"sku": f"PLATE-{n}",
+                                                                      "on_hand": 0}])
+    spellings = ["victim@\uff45xample.com", "VICTIM@example.com", "victim+x@example.com",
+                 "ann@ex\u00e4mple.com", "ann@xn--exmple-cua.com"]
+    # when each asks for the rack and the three plates
+    for email in spellings:
+        for sku in ["RACK-1", "PLATE-0", "PLATE-1", "PLATE-2"]:
+            assert ask(client, email, sku).status_code == 303
+    # then the look-alikes made one alert per product, and each mailbox got five emails
+    # at most, all products together
+    assert sorted({a.email for a in alerts()}) == [
+        "ann@ex\u00e4mple.com", "victim+x@example.com", "victim@example.com"]
+    assert len(alerts()) == 3 * 4
+    sent = [e.to for e in outbox("back_in_stock_confirm")]
+    to_victim = [to for to in sent if to.startswith("victim")]
+    to_ann = [to for to in sent if to.startswith("ann")]
+    assert len(to_victim) == restock.CONFIRMATIONS_A_DAY and len(to_ann) == 4
+
+
 def test_alert_refuses_bad_input_and_sellable_skus(client, sold_out):
     bad_email = ask(client, "not-an-email")
     assert bad_email.status_code == 400
