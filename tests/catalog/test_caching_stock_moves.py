@@ -85,9 +85,11 @@ def test_a_cancelled_paid_order_puts_its_stock_back_on_the_pages(client, rack):
 
 
 def test_a_mismatched_payment_refunded_releases_its_hold_on_the_pages(client, rack):
-    # given an order whose payment did not match still holds the last rack
+    # given an order whose payment did not match still holds the last rack (Stripe took
+    # nothing in our currency)
     variant = rack.variants[0]
-    order = make_order([(variant, 1)], status="payment_mismatch", captured_cents=0)
+    order = make_order([(variant, 1)], status="payment_mismatch", captured_cents=0,
+                       charged_amount=0, charged_currency="usd")
     variant.reserved = 1
     db.session.commit()
     assert stock_label(client) == "Out of stock"
