@@ -235,8 +235,8 @@ def foreign_payment(order: Order) -> str | None:
     amount, currency = foreign
     made_in = f"{currency} ({amount} {currency} cents)" if currency else "another currency"
     return (f"This payment was made in {made_in}; refund it in the Stripe dashboard, then "
-            "confirm that here to cancel the order. The shop does not see refunds in another "
-            "currency, so check it in Stripe first. Nothing was changed.")
+            "confirm that here to cancel the order (the shop checks with Stripe that the "
+            "whole payment was refunded). Nothing was changed.")
 
 
 def accept_mismatched_payment(number: str, actor: str) -> Order:
@@ -278,10 +278,13 @@ def refund_mismatched_payment(number: str, reason: str, client: gateway.StripeCl
     return order
 
 
-def cancel_refunded_at_stripe(number: str, note: str, actor: str) -> Order:
+def cancel_refunded_at_stripe(number: str, note: str, client: gateway.StripeClient,
+                              actor: str) -> Order:
     """A payment Stripe took in another currency, which a manager says they refunded in
-    the Stripe dashboard: cancel the order and release the stock it held, in one
-    transaction. Any other order is refused (FulfilmentError) and nothing changes."""
+    the Stripe dashboard: Stripe is asked first, and only once it shows the whole payment
+    refunded is the order cancelled and the stock it held released, in one transaction.
+    Any other order, or a payment not (wholly) refunded at Stripe, is refused
+    (FulfilmentError) and nothing changes."""
     order = get_order(number)
     foreign = payments.foreign_charge(order)  # None unless payment_mismatch in another currency
     if foreign is None:
@@ -289,6 +292,16 @@ def cancel_refunded_at_stripe(number: str, note: str, actor: str) -> Order:
                               "took in another currency; only such an order is cancelled as "
                               "refunded in the Stripe dashboard. Nothing was changed.")
     amount, currency = foreign
+    try:
+        refunded = client.refunded_cents(order.stripe_payment_intent) \
+            if order.stripe_payment_intent else 0
+    except gateway.PaymentError:
+        raise FulfilmentError("Stripe could not be asked whether this payment was refunded; "
+                              "try again in a minute. Nothing was changed.") from None
+    if refunded < amount:
+        raise FulfilmentError(f"Stripe shows {refunded} of this payment's {amount} "
+                              f"{currency or 'foreign'} cents refunded. Refund it all in the "
+                              "Stripe dashboard first. Nothing was changed.")
     before = {"status": MISMATCH, "refunded_cents": order.refunded_cents}
     still_held = not order.reservation_released
     if not orders.transition(order.id, (MISMATCH,), "cancelled", reservation_released=True):

@@ -255,7 +255,8 @@ def order_cancel_refunded_at_stripe(number):
         flash(first_error(form), "error")
         return _order_page(number, 400, stripe_refunded_form=form)
     try:
-        order_payments.cancel_refunded_at_stripe(number, form.note.data, actor())
+        order_payments.cancel_refunded_at_stripe(number, form.note.data, stripe_client(),
+                                                 actor())
     except fulfilment.OrderNotFound:
         abort(404)
     except fulfilment.FulfilmentError as error:

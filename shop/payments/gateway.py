@@ -413,6 +413,15 @@ class StripeClient:
                 return refund
         return None
 
+    def refunded_cents(self, payment_intent_id: str) -> int:
+        """What has been refunded of this payment so far, in its own currency's minor units:
+        every refund that did not fail or get cancelled, wherever it was made (here or in
+        Stripe's dashboard)."""
+        page = self._call(self._client.v1.refunds.list,
+                          params={"payment_intent": payment_intent_id, "limit": 100})
+        refunds = [_refund_from(item) for item in _plain(page).get("data") or []]
+        return sum(r.amount_cents for r in refunds if r.status not in ("failed", "canceled"))
+
     # webhooks
     def parse_webhook(self, payload: bytes, sig_header: str | None) -> WebhookEvent:
         """Verify a webhook's Stripe-Signature (tolerance 300 s) and read its event.

@@ -1,5 +1,6 @@
 """Money on an order in the back office: resolving a payment mismatch, and refunds whose
 answer from Stripe is still pending (order refunds, cancellations, return refunds)."""
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 
@@ -218,6 +219,35 @@ def cancel_refunded(client, order, form):
                 page=f"/admin/orders/{order.number}")
 
 
+def refund_at_stripe(app, order, cents):
+    """A refund made outside the shop, as in Stripe's dashboard."""
+    client_for(app).refund(payment_intent_id=order.stripe_payment_intent, amount_cents=cents,
+                           idempotency_key=f"dashboard-{uuid.uuid4().hex}")
+
+
+def test_a_payment_not_wholly_refunded_at_stripe_is_not_cancelled_as_refunded(as_manager, app,
+                                                                             standin, band):
+    # given an order Stripe charged in EUR, and nothing refunded at Stripe yet
+    order = foreign_order(app, standin, band)
+    charged = order.charged_amount
+    # when a manager ticks "I refunded this payment in the Stripe dashboard" and posts
+    response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
+    # then Stripe is asked, the cancellation is refused with what Stripe shows, nothing moved
+    assert response.status_code == 409
+    assert f"Stripe shows 0 of this payment's {charged} EUR cents refunded" in flashes(response)
+    assert_nothing_changed(order, band)
+    # and a partial refund at Stripe is not enough either
+    refund_at_stripe(app, order, charged - 100)
+    response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
+    assert response.status_code == 409
+    assert f"Stripe shows {charged - 100} of this payment's" in flashes(response)
+    assert_nothing_changed(order, band)
+    # but once the rest is refunded there, the order is cancelled
+    refund_at_stripe(app, order, 100)
+    assert cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE).status_code == 303
+    assert fresh(order).status == "cancelled"
+
+
 def assert_nothing_changed(order, band):
     order = fresh(order)
     assert (order.status, order.reservation_released, order.refunded_cents) == (
@@ -260,7 +290,8 @@ def test_a_manager_cancels_a_payment_refunded_at_stripe(as_manager, app, standin
     html = as_manager.get(f"/admin/orders/{order.number}").get_data(as_text=True)
     assert f"/admin/orders/{order.number}/cancel-refunded-at-stripe" in html
     assert "I refunded this payment in the Stripe dashboard" in html
-    # when a manager confirms they refunded it in the Stripe dashboard
+    # when a manager refunds it in the Stripe dashboard, then confirms it here
+    refund_at_stripe(app, order, order.charged_amount)
     response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
     # then the order is cancelled and its held stock released, nothing refunded from here
     assert response.status_code == 303, flashes(response)
