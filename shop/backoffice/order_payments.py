@@ -11,6 +11,7 @@ cancel an order still waiting for payment. If Stripe refuses the refund,
 RefundError reaches the manager and nothing else has changed. Only once the
 money is back does the order become cancelled and its stock return to the shelf.
 """
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -29,6 +30,8 @@ from shop.payments import gateway, refunds
 from shop.payments import service as payments
 from shop.rules.money import format_cents
 from shop.web_cache import versions
+
+log = logging.getLogger(__name__)
 
 MISMATCH = "payment_mismatch"
 
@@ -278,6 +281,34 @@ def refund_mismatched_payment(number: str, reason: str, client: gateway.StripeCl
     return order
 
 
+def _check_refunded_at_stripe(order: Order, amount: int, currency: str,
+                              client: gateway.StripeClient) -> None:
+    """Raise FulfilmentError unless Stripe shows all `amount` of the order's payment
+    refunded: refunds that succeeded, of this very payment intent. Refunds still pending
+    (or waiting for an action) do not count yet: they may still fail."""
+    intent = order.stripe_payment_intent
+    if not intent or amount <= 0:
+        raise FulfilmentError("The shop has no record of which Stripe payment this was, or of "
+                              "its amount, so it cannot check the refund: resolve it in the "
+                              "Stripe dashboard. Nothing was changed.")
+    try:
+        refunds = [r for r in client.refunds_of(intent) if r.payment_intent_id == intent]
+    except gateway.GatewayUnavailable:
+        raise FulfilmentError("Stripe did not answer whether this payment was refunded; try "
+                              "again in a minute. Nothing was changed.") from None
+    except gateway.PaymentError as error:
+        log.error("order %s: listing the refunds of %s failed: %s", order.number, intent, error)
+        raise FulfilmentError(f"Stripe refused to list this payment's refunds ({error}). "
+                              "Nothing was changed.") from None
+    refunded = sum(r.amount_cents for r in refunds if r.status == "succeeded")
+    waiting = sum(r.amount_cents for r in refunds if r.status in ("pending", "requires_action"))
+    if refunded < amount:
+        still = f", and {waiting} more waiting to complete" if waiting else ""
+        raise FulfilmentError(f"Stripe shows {refunded} of this payment's {amount} {currency} "
+                              f"minor units refunded{still}. Cancel once all of it is "
+                              "refunded there. Nothing was changed.")
+
+
 def cancel_refunded_at_stripe(number: str, note: str, client: gateway.StripeClient,
                               actor: str) -> Order:
     """A payment Stripe took in another currency, which a manager says they refunded in
@@ -292,16 +323,7 @@ def cancel_refunded_at_stripe(number: str, note: str, client: gateway.StripeClie
                               "took in another currency; only such an order is cancelled as "
                               "refunded in the Stripe dashboard. Nothing was changed.")
     amount, currency = foreign
-    try:
-        refunded = client.refunded_cents(order.stripe_payment_intent) \
-            if order.stripe_payment_intent else 0
-    except gateway.PaymentError:
-        raise FulfilmentError("Stripe could not be asked whether this payment was refunded; "
-                              "try again in a minute. Nothing was changed.") from None
-    if refunded < amount:
-        raise FulfilmentError(f"Stripe shows {refunded} of this payment's {amount} "
-                              f"{currency or 'foreign'} cents refunded. Refund it all in the "
-                              "Stripe dashboard first. Nothing was changed.")
+    _check_refunded_at_stripe(order, amount, currency or "foreign", client)
     before = {"status": MISMATCH, "refunded_cents": order.refunded_cents}
     still_held = not order.reservation_released
     if not orders.transition(order.id, (MISMATCH,), "cancelled", reservation_released=True):

@@ -413,14 +413,17 @@ class StripeClient:
                 return refund
         return None
 
-    def refunded_cents(self, payment_intent_id: str) -> int:
-        """What has been refunded of this payment so far, in its own currency's minor units:
-        every refund that did not fail or get cancelled, wherever it was made (here or in
-        Stripe's dashboard)."""
-        page = self._call(self._client.v1.refunds.list,
-                          params={"payment_intent": payment_intent_id, "limit": 100})
-        refunds = [_refund_from(item) for item in _plain(page).get("data") or []]
-        return sum(r.amount_cents for r in refunds if r.status not in ("failed", "canceled"))
+    def refunds_of(self, payment_intent_id: str) -> list[Refund]:
+        """Every refund of this payment, wherever it was made (here or in Stripe's
+        dashboard), all pages of them."""
+        refunds: list[Refund] = []
+        params: dict[str, Any] = {"payment_intent": payment_intent_id, "limit": 100}
+        while True:
+            page = _plain(self._call(self._client.v1.refunds.list, params=params))
+            refunds += [_refund_from(item) for item in page.get("data") or []]
+            if not page.get("has_more") or not refunds:
+                return refunds
+            params["starting_after"] = refunds[-1].id
 
     # webhooks
     def parse_webhook(self, payload: bytes, sig_header: str | None) -> WebhookEvent:

@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from shop.backoffice import order_payments
+from shop.backoffice.fulfilment import FulfilmentError
 from shop.catalog.models import StockMovement, Variant
 from shop.checkout import service as checkout
 from shop.database import utcnow
 from shop.extensions import db
 from shop.orders.models import Order, OrderStatusChange, Refund, ReturnRequest
 from shop.orders.presenters import STATUS_LABELS
+from shop.payments import gateway
 from shop.payments import service as payments
 from tests.backoffice.test_fulfilment import audits, emails, fresh, history, post
 from tests.checkout.conftest import app_settings, standin  # noqa: F401  (stand-in and SMTP)
@@ -234,7 +237,8 @@ def test_a_payment_not_wholly_refunded_at_stripe_is_not_cancelled_as_refunded(as
     response = cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE)
     # then Stripe is asked, the cancellation is refused with what Stripe shows, nothing moved
     assert response.status_code == 409
-    assert f"Stripe shows 0 of this payment's {charged} EUR cents refunded" in flashes(response)
+    assert f"Stripe shows 0 of this payment's {charged} EUR minor units refunded" in flashes(
+        response)
     assert_nothing_changed(order, band)
     # and a partial refund at Stripe is not enough either
     refund_at_stripe(app, order, charged - 100)
@@ -246,6 +250,64 @@ def test_a_payment_not_wholly_refunded_at_stripe_is_not_cancelled_as_refunded(as
     refund_at_stripe(app, order, 100)
     assert cancel_refunded(as_manager, order, REFUNDED_AT_STRIPE).status_code == 303
     assert fresh(order).status == "cancelled"
+
+
+class StripeDown:
+    """A Stripe client whose refund listing gets no answer."""
+
+    def refunds_of(self, payment_intent_id):
+        raise gateway.GatewayUnavailable("timed out")
+
+
+class RefundsListed:
+    """A Stripe client listing the given refunds for any payment intent."""
+
+    def __init__(self, *refunds):
+        self.refunds = refunds
+
+    def refunds_of(self, payment_intent_id):
+        return [replace(r, payment_intent_id=r.payment_intent_id or payment_intent_id)
+                for r in self.refunds]
+
+
+def refund(cents, status, payment_intent_id=None):
+    return gateway.Refund(id=f"re_{uuid.uuid4().hex[:8]}", amount_cents=cents, status=status,
+                          metadata={}, payment_intent_id=payment_intent_id)
+
+
+@pytest.mark.parametrize("stripe, shows", [
+    (StripeDown(), "Stripe did not answer"),
+    # a refund still pending, or waiting for an action, may yet fail: it does not count
+    (RefundsListed(refund(5361, "pending")), "Stripe shows 0 of this payment's"),
+    (RefundsListed(refund(5361, "requires_action")), "5361 more waiting to complete"),
+    (RefundsListed(refund(5361, "failed"), refund(5361, "canceled")), "Stripe shows 0 of"),
+    # a refund of another payment does not count either
+    (RefundsListed(refund(99999, "succeeded", payment_intent_id="pi_other")), "shows 0 of"),
+], ids=["outage", "pending", "requires_action", "failed", "other_payment"])
+def test_a_foreign_payment_is_cancelled_only_on_refunds_that_succeeded(app, standin, band,
+                                                                       stripe, shows):
+    # given an order Stripe charged in EUR
+    order = foreign_order(app, standin, band)
+    # when the cancellation is asked for, and Stripe answers as given
+    with pytest.raises(FulfilmentError, match="Nothing was changed") as refused:
+        order_payments.cancel_refunded_at_stripe(order.number, "Refunded", stripe, "mia")
+    # then it is refused, saying what Stripe showed, and nothing moved
+    assert shows in str(refused.value)
+    assert_nothing_changed(order, band)
+
+
+def test_a_foreign_payment_with_no_amount_or_payment_recorded_is_not_cancelled_here(
+        app, standin, band):
+    # given an order Stripe charged in EUR, whose amount was not recorded
+    order = foreign_order(app, standin, band)
+    db.session.get(Order, order.id).charged_amount = 0
+    db.session.commit()
+    # when the cancellation is asked for, Stripe showing a refund that succeeded
+    with pytest.raises(FulfilmentError, match="cannot check the refund"):
+        order_payments.cancel_refunded_at_stripe(
+            order.number, "Refunded", RefundsListed(refund(1, "succeeded")), "mia")
+    # then nothing moved
+    assert_nothing_changed(order, band)
 
 
 def assert_nothing_changed(order, band):
