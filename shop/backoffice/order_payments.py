@@ -226,7 +226,7 @@ def _mismatched(number: str) -> Order:
                               "payment to be checked. Nothing was changed.")
     refused = foreign_payment(order)
     if refused:
-        raise FulfilmentError(refused)
+        raise FulfilmentError(f"{refused} Nothing was changed.")
     return order
 
 
@@ -239,7 +239,7 @@ def foreign_payment(order: Order) -> str | None:
     made_in = f"{currency} ({amount} {currency} cents)" if currency else "another currency"
     return (f"This payment was made in {made_in}; refund it in the Stripe dashboard, then "
             "confirm that here to cancel the order (the shop checks with Stripe that the "
-            "whole payment was refunded). Nothing was changed.")
+            "whole payment was refunded).")
 
 
 def accept_mismatched_payment(number: str, actor: str) -> Order:

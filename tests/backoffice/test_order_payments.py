@@ -166,6 +166,7 @@ def test_a_payment_in_another_currency_is_refused_with_what_to_do(as_manager, ap
     html = as_manager.get(f"/admin/orders/{order.number}").get_data(as_text=True)
     assert 'data-testid="mismatch-foreign-currency"' in html
     assert "This payment was made in EUR" in html and "Accept payment</button>" not in html
+    assert "Nothing was changed" not in html  # the page explains; it reports no refusal
     assert "Refund and cancel</button>" not in html
 
 
