@@ -3,7 +3,7 @@
 One Flask-Caching cache: in memory per worker by default (`SimpleCache`), shared
 through Redis when `CACHE_REDIS_URL` (or `REDIS_URL`) is set. With Redis, each worker
 also keeps a copy of the entries it read (see `shop.web_cache.storage`) and of the
-versions it read (see `shop.web_cache.versions`), both in cachelib `SimpleCache`s.
+versions it read (see `shop.web_cache.versions`), both in `WorkerCopy`s.
 
 Keys carry no digest of the code. Entries in Redis outlive a deploy, so for at most
 `CATALOG_CACHE_SECONDS` after one, pages rendered by the old templates may still be
@@ -14,9 +14,10 @@ code starts with an empty cache.
 import os
 from dataclasses import dataclass
 
-from cachelib import SimpleCache
 from flask import Flask, current_app
 from flask_caching import Cache
+
+from shop.web_cache.worker_copy import WorkerCopy
 
 cache = Cache()
 
@@ -24,8 +25,8 @@ cache = Cache()
 @dataclass(frozen=True)
 class WorkerState:
     """What each worker keeps beside the cache (with Redis only; None in memory)."""
-    entries: SimpleCache | None  # copies of shared entries, which never change
-    versions: SimpleCache | None  # versions read from Redis: (read at, version)
+    entries: WorkerCopy | None  # copies of shared entries, which never change
+    versions: WorkerCopy | None  # versions read from Redis: (read at, version)
 
 
 def init_app(app: Flask) -> None:
@@ -57,8 +58,8 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     copies = config["CACHE_WORKER_COPY_ENTRIES"]
     app.extensions["web_cache"] = WorkerState(
-        entries=SimpleCache(threshold=copies) if shared else None,
-        versions=SimpleCache(threshold=copies) if shared else None,
+        entries=WorkerCopy(copies) if shared else None,
+        versions=WorkerCopy(copies) if shared else None,
     )
 
 

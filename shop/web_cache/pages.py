@@ -41,10 +41,12 @@ class Rendered:
 class CachedPage:
     """A rendered page cut around the visitor's cart count; `digest` names its content.
 
+    The parts are kept encoded (UTF-8), as they are sent: half the memory of a `str`
+    holding any non-ASCII character, and nothing to encode on a hit.
     `data` is what the page's late part (see `serve_page`) is filled in from."""
-    head: str
-    cart_span: str
-    tail: str
+    head: bytes
+    cart_span: bytes
+    tail: bytes
     digest: str
     data: object = None
 
@@ -54,7 +56,8 @@ def _cut(html: str, data=None) -> CachedPage | None:
     if match is None:  # the layout changed: serve uncached rather than guess
         return None
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
-    return CachedPage(html[:match.start()], match.group(0), html[match.end():], digest, data)
+    return CachedPage(html[:match.start()].encode(), match.group(0).encode(),
+                      html[match.end():].encode(), digest, data)
 
 
 def page_key(*parts) -> str:
@@ -66,7 +69,9 @@ def _versioned_key(key: str, product: str | None) -> str:
     versions = [catalog_version()]
     if product is not None:
         versions.append(product_version(product))
-    return f"page:{':'.join(versions)}:{key}"
+    # "v2" names the entries' shape (CachedPage with encoded parts). A change to that shape
+    # changes it, so a worker never reads an entry an older release wrote in Redis.
+    return f"page:v2:{':'.join(versions)}:{key}"
 
 
 def serve_page(key: str, render: Callable[..., "str | Rendered"], *, cart_count: int,
@@ -123,12 +128,13 @@ def _respond(page: CachedPage, cart_count: int, with_csrf: bool, fill):
     if request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
-        body = page.head + (page.cart_span.replace(CART_COUNT_MARKER, str(cart_count))
-                            if cart_count else "") + page.tail
+        body = page.head + (page.cart_span.replace(CART_COUNT_MARKER.encode(),
+                                                   str(cart_count).encode())
+                            if cart_count else b"") + page.tail
         if with_csrf:
-            body = body.replace(CSRF_MARKER, csrf)
+            body = body.replace(CSRF_MARKER.encode(), csrf.encode())
         if fill:
-            body = body.replace(LATE_MARKER, late)
+            body = body.replace(LATE_MARKER.encode(), late.encode())
         response = make_response(body)
     response.set_etag(etag, weak=True)
     anonymous = not request.cookies and not with_csrf

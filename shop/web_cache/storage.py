@@ -1,8 +1,8 @@
 """Entries: read and written through Flask-Caching, with a copy in each worker before Redis.
 
 An entry's key names the versions it was made from, so an entry never changes once
-written. With Redis, a worker therefore keeps the entries it read in its own cachelib
-`SimpleCache` (at most `CACHE_WORKER_COPY_ENTRIES`, each for `CATALOG_CACHE_SECONDS`) and
+written. With Redis, a worker therefore keeps the entries it read in its own
+`WorkerCopy` (at most `CACHE_WORKER_COPY_ENTRIES`, each for `CATALOG_CACHE_SECONDS`) and
 skips the round trip next time: a trip cost about 0.2 ms when this copy was introduced,
 as much as the rest of a cached page (not measured again). In memory there is one cache
 per worker already, and no copy.
@@ -41,7 +41,8 @@ def remember(key, load: Callable, timeout: int | None = None):
     """`load()`, kept under `key` for this catalog version (and `timeout` seconds at most).
 
     For catalog data that changes only with the catalog version (categories, brands, a
-    product's id); a None result is not kept."""
+    product's id); a None result is not kept. With Redis the value is shared by the
+    worker's threads (see `WorkerCopy`): read it, never change it."""
     full_key = f"data:{catalog_version()}:{key}"
     value = get(full_key)
     if value is None:
