@@ -395,6 +395,10 @@ def run_on(pg_base: str | None, wrk: str, args) -> int:
     base_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("STRIPE_", "SHOP_ENV", "FLASK_", "CACHE_KEY_PREFIX"))}
     base_env.update(DATABASE_URL=database_url, PYTHONPATH=str(ROOT), MAIL_BACKEND="console")
+    # No worker recycling during a run (hello world and the shop alike): a recycled worker
+    # closes its kept-alive connections, which wrk counts as socket errors, and starts again
+    # with empty per-worker caches. At 3,000+ req/s, 20,000 requests go by in a round.
+    base_env.setdefault("GUNICORN_MAX_REQUESTS", "0")
     cache_label, cache_prefix, forget_cache = shared_page_cache(base_env)
     servers = []
 
@@ -509,7 +513,10 @@ def run_on(pg_base: str | None, wrk: str, args) -> int:
             server.stop()
         forget_cache()
         drop_database()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):  # the servers' logs, to read after the run
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def check_one_checkout(checkout: Server, checkout_file: Path, standin_port: int) -> None:
