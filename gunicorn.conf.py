@@ -8,8 +8,9 @@ keep being served meanwhile. Sized from the CPU count:
 - threads: 8 per worker, for requests waiting on Stripe, PostgreSQL or Redis.
 
 Everything the app keeps per request is thread-safe (Flask's request and app
-contexts, a scoped SQLAlchemy session per thread, Flask-Caching/cachelib and the
-Redis client's connection pool).
+contexts, a scoped SQLAlchemy session per thread, Flask-Caching, each worker's copy of
+cache entries (shop.web_cache.worker_copy, behind a lock) and the Redis client's
+connection pool).
 
 Each can be changed from the environment without editing this file:
 GUNICORN_BIND (127.0.0.1:8000), GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,

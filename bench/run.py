@@ -47,6 +47,9 @@ BENCH = ROOT / "bench"
 PYTHON = sys.executable
 SCHEMA = "bench"
 SESSIONS = 64  # pre-fetched sessions for the POST scenarios (a multiple of wrk's threads)
+# A checkout can take over a second: with too few carts, a wrk thread comes back to a cart
+# whose checkout is still running, which the shop rightly refuses (409, one at a time).
+CHECKOUT_SESSIONS = 4 * SESSIONS
 
 
 def log(message: str) -> None:
@@ -190,7 +193,8 @@ GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 def gunicorn(name: str, app: str, env: dict, workdir: Path) -> Server:
     """`app` under gunicorn with the shipped gunicorn.conf.py, as in production (the shop
-    and hello world alike); only the address and the log level differ."""
+    and hello world alike); only the address, the log level and worker recycling (off,
+    see `GUNICORN_MAX_REQUESTS` in `run`) differ."""
     port = free_port()
     args = [PYTHON, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
@@ -207,7 +211,10 @@ def gunicorn_settings(env: dict) -> str:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return f"{conf['worker_class']}, {conf['workers']} workers x {conf['threads']} threads"
+    recycling = (f"recycled after {conf['max_requests']} requests" if conf["max_requests"]
+                 else "not recycled")
+    return (f"{conf['worker_class']}, {conf['workers']} workers x {conf['threads']} threads, "
+            f"{recycling}")
 
 
 # --- sessions for the POST scenarios ---------------------------------------------------------
@@ -452,7 +459,7 @@ def run_on(pg_base: str | None, wrk: str, args) -> int:
         add_file = write_sessions(workdir / "add.tsv", [
             (jar, urlencode({"csrf_token": token, "quantity": "1", "next": "/"}) + "&sku={sku}")
             for jar, token in add_sessions])
-        checkout_sessions = cart_sessions(checkout.port, product_path, skus, SESSIONS)
+        checkout_sessions = cart_sessions(checkout.port, product_path, skus, CHECKOUT_SESSIONS)
         checkout_file = write_sessions(workdir / "checkout.tsv", [
             (jar, checkout_form(checkout.port, jar, token)) for jar, token in checkout_sessions])
         check_one_checkout(checkout, checkout_file, standins["fast"].port)
@@ -513,7 +520,7 @@ def run_on(pg_base: str | None, wrk: str, args) -> int:
             server.stop()
         forget_cache()
         drop_database()
-        if os.environ.get("BENCH_KEEP"):  # the servers' logs, to read after the run
+        if os.environ.get("BENCH_KEEP") == "1":  # the servers' logs, to read after the run
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -41,8 +41,7 @@ class Rendered:
 class CachedPage:
     """A rendered page cut around the visitor's cart count; `digest` names its content.
 
-    The parts are kept encoded (UTF-8), as they are sent: half the memory of a `str`
-    holding any non-ASCII character, and nothing to encode on a hit.
+    The parts are kept encoded (UTF-8), as they are sent: nothing to encode on a hit.
     `data` is what the page's late part (see `serve_page`) is filled in from."""
     head: bytes
     cart_span: bytes
@@ -69,8 +68,9 @@ def _versioned_key(key: str, product: str | None) -> str:
     versions = [catalog_version()]
     if product is not None:
         versions.append(product_version(product))
-    # "v2" names the entries' shape (CachedPage with encoded parts). A change to that shape
-    # changes it, so a worker never reads an entry an older release wrote in Redis.
+    # "v2" names the entries' shape (CachedPage with bytes parts; the first shape, untagged,
+    # had str parts). Bump it (v3) when CachedPage's fields or their types change: a worker
+    # then never reads an entry an older release left in Redis.
     return f"page:v2:{':'.join(versions)}:{key}"
 
 

@@ -41,12 +41,14 @@ def remember(key, load: Callable, timeout: int | None = None):
     """`load()`, kept under `key` for this catalog version (and `timeout` seconds at most).
 
     For catalog data that changes only with the catalog version (categories, brands, a
-    product's id); a None result is not kept. With Redis the value is shared by the
-    worker's threads (see `WorkerCopy`): read it, never change it."""
+    product's id); a None result is not kept. A list is kept as a tuple: with Redis the
+    worker's threads share the value (see `WorkerCopy`), so none of them may change it."""
     full_key = f"data:{catalog_version()}:{key}"
     value = get(full_key)
     if value is None:
         value = load()
+        if isinstance(value, list):
+            value = tuple(value)
         if value is not None:
             put(full_key, value, timeout)
     return value

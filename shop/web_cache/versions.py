@@ -35,6 +35,8 @@ from shop.catalog import service as catalog
 from shop.web_cache.config import cache, worker_state
 
 CATALOG_KEY = "version:catalog"
+# A version made on a read lives this long unless bumped; pages under it then re-render.
+UNCHANGED_VERSION_SECONDS = 24 * 3600
 
 
 def _product_key(slug: str) -> str:
@@ -106,7 +108,9 @@ def _read(key: str) -> str:
             return read[1]
     version = cache.get(key)
     if version is None:  # never set, or evicted: a new token is as good as any
-        cache.add(key, _new_version(), timeout=0)
+        # It expires unless a change bumps it (bumped versions are kept): any slug typed
+        # in a URL reads a version, and must not leave a key in Redis for good.
+        cache.add(key, _new_version(), timeout=UNCHANGED_VERSION_SECONDS)
         version = cache.get(key) or "0"
     _keep(key, version)
     return version
@@ -118,8 +122,8 @@ KEPT_SECONDS = 60  # how long a read version stays in memory; `_read` decides if
 def _keep(key: str, version: str) -> None:
     kept = worker_state().versions
     if kept is not None:
-        # Freshness is `_read`'s check on the monotonic clock; this timeout (wall clock)
-        # only evicts. Were it as short as CATALOG_VERSION_SECONDS, a busy worker could lose
+        # Freshness is `_read`'s check on when the version was read; this timeout only
+        # evicts. Were it as short as CATALOG_VERSION_SECONDS, a busy worker could lose
         # a version it read a moment ago and read it again from Redis.
         kept.set(key, (time.monotonic(), version), timeout=KEPT_SECONDS)
 

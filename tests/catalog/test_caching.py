@@ -210,6 +210,28 @@ def test_with_redis_a_worker_serves_a_listing_from_its_own_copy(app, client, sha
     assert "$450.00" in client.get("/categories/racks").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("app_settings", [REDIS_SETTINGS])
+def test_with_redis_a_made_up_product_address_leaves_no_lasting_key(app, client, shared_cache):
+    # when someone asks for a product that does not exist
+    assert client.get("/products/no-such-thing-41").status_code == 404
+    # then the version read for it expires within a day; a bumped one is kept
+    [key] = list(shared_cache.scan_iter(REDIS_PREFIX + "*version:product:no-such-thing-41"))
+    assert 0 < shared_cache.ttl(key) <= 24 * 3600
+    with app.test_request_context():
+        web_cache.products_changed(["no-such-thing-41"])
+    assert shared_cache.ttl(key) == -1
+
+
+@pytest.mark.parametrize("app_settings", [REDIS_SETTINGS])
+def test_with_redis_remembered_lists_are_shared_as_tuples(app, shared_cache, rack):
+    # a worker's threads share what `remember` keeps: none of them can change it
+    with app.test_request_context():
+        first = web_cache.remember("names", lambda: ["Racks"])
+        again = web_cache.remember("names", lambda: ["something else"])
+    assert first == again == ("Racks",)
+    assert again is first  # the worker's copy, not a fresh unpickled list
+
+
 def test_a_cached_product_page_needs_no_query(app, client, rack):
     assert "$500.00" in client.get("/products/alpha-rack").get_data(as_text=True)
     with counting_statements(db.engine) as statements:

@@ -13,7 +13,19 @@ def test_a_full_copy_drops_the_value_set_longest_ago():
     # then "b", set longest ago, made room; the rest are there
     assert copy.get("b") is None
     assert [copy.get(key) for key in ("a", "c", "d")] == ["A2", "C", "D"]
-    assert len(copy._values) == 3
+    assert len(copy) == 3
+
+
+def test_a_value_read_lately_stays_longer_than_one_set_after_it():
+    # given a full copy whose oldest value ("a") was just read
+    copy = WorkerCopy(2)
+    copy.set("a", "A", timeout=60)
+    copy.set("b", "B", timeout=60)
+    assert copy.get("a") == "A"
+    # when a third value comes, then "b" (used longest ago) makes room
+    copy.set("c", "C", timeout=60)
+    assert copy.get("b") is None
+    assert copy.get("a") == "A" and copy.get("c") == "C"
 
 
 def test_a_value_is_gone_once_its_seconds_are_up(monkeypatch):
