@@ -53,9 +53,11 @@ def init_app(app: Flask) -> None:
                       float(os.environ.get("CATALOG_VERSION_SECONDS", "1" if shared else "0")))
     config.setdefault("CACHE_THRESHOLD", 3000)  # entries per worker (SimpleCache)
     config.setdefault("CACHE_DEFAULT_TIMEOUT", config["CATALOG_CACHE_SECONDS"])
-    # 2,000 pages of 10-20 KB: 20-40 MB a worker, and the most viewed pages are among them.
+    # 1,000 pages of 10-20 KB: 10-20 MB a worker. The most used stay (a read counts), and
+    # any other is a round trip to Redis away. At 2,000, workers reached 151-154 MB in
+    # `make bench`'s mixed run, over the 150 MB budget.
     config.setdefault("CACHE_WORKER_COPY_ENTRIES",
-                      int(os.environ.get("CACHE_WORKER_COPY_ENTRIES", "2000")))
+                      int(os.environ.get("CACHE_WORKER_COPY_ENTRIES", "1000")))
     cache.init_app(app)
     copies = config["CACHE_WORKER_COPY_ENTRIES"]
     app.extensions["web_cache"] = WorkerState(
