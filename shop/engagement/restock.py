@@ -159,10 +159,16 @@ def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
                              confirm_url=absolute_url("engagement.restock_confirm",
                                                       token=alert.token),
                              unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
-                                                          token=alert.token))
+                                                          token=alert.token),
+                             one_click_unsubscribe=_one_click(alert.token))
             return
         except IntegrityError:
             continue  # taken meanwhile by a request at the same moment: try the next
+
+
+def _one_click(token: str) -> str:
+    """Where a mail client posts the reader's one-click unsubscribe (RFC 8058)."""
+    return absolute_url("engagement.restock_unsubscribe_one_click", token=token)
 
 
 def alert_page(token: str) -> AlertPage | None:
@@ -244,7 +250,8 @@ def stock_received(variant_id: int, delta: int) -> int:
                      product_name=item["name"], option=item["option_value"],
                      product_url=product_url,
                      unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
-                                                  token=alert["token"]))
+                                                  token=alert["token"]),
+                     one_click_unsubscribe=_one_click(alert["token"]))
     return len(due)
 
 

@@ -3,11 +3,12 @@
 Confirm and unsubscribe links open a page with a button (POST): link scanners in mail
 systems open links, and must not confirm or cancel anything by doing so.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 
 from shop.engagement import restock
 from shop.engagement.forms import BackInStockForm, TokenForm
-from shop.extensions import limiter
+from shop.extensions import csrf, limiter
 from shop.forms import first_error
 
 bp = Blueprint("engagement", __name__)
@@ -79,3 +80,27 @@ def restock_unsubscribe_post(token):
     stopped = restock.unsubscribe(token)
     return render_template("engagement/unsubscribe.html", alert=alert, form=TokenForm(),
                            stopped=stopped, done=True)
+
+
+@bp.post("/back-in-stock/unsubscribe/<token>/one-click")
+@csrf.exempt  # posted by the reader's mail client, which has no session: see below
+def restock_unsubscribe_one_click(token):
+    """The reader pressed their mail client's own "Unsubscribe" (RFC 8058 one-click).
+
+    The token in the address, known only to the email's reader, is the proof, as for the
+    button page; no cookie or session is involved, so there is nothing a CSRF token would
+    add (another site cannot know the token). The body must say `List-Unsubscribe=One-Click`,
+    so a stray POST to the address changes nothing."""
+    _alert_or_404(token)
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        abort(400, description="This address takes a mail client's one-click unsubscribe "
+                               "(List-Unsubscribe=One-Click). Open the link in the email instead.")
+    restock.unsubscribe(token)
+    return "Unsubscribed: no more back-in-stock alerts to this address.\n", 200, \
+        {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.get("/back-in-stock/unsubscribe/<token>/one-click")
+def restock_unsubscribe_one_click_page(token):
+    """A person (or a link scanner) opening the one-click address gets the button page."""
+    return redirect(url_for("engagement.restock_unsubscribe", token=token), code=303)

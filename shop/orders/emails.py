@@ -33,11 +33,15 @@ STALE_MINUTES = 10  # a claimed row not finished by then was left by a stopped w
 
 
 def queue(kind: str, key: str, to: str, subject: str, template: str, order: Order | None = None,
-          **context) -> OutgoingEmail:
-    """Add an email to the outbox inside the caller's transaction."""
+          one_click_unsubscribe: str | None = None, **context) -> OutgoingEmail:
+    """Add an email to the outbox inside the caller's transaction.
+
+    `one_click_unsubscribe`: for an email the reader can stop, the address their mail
+    client posts to (sent as the List-Unsubscribe headers, see `list_unsubscribe_headers`)."""
     body = render_template(f"emails/{template}", order=order, **context)
     email = OutgoingEmail(kind=kind, dedupe_key=key, to=to, subject=subject, body=body,
-                          order_id=order.id if order else None)
+                          order_id=order.id if order else None,
+                          unsubscribe_url=one_click_unsubscribe)
     db.session.add(email)
     request_log.log_event("email_queued", kind=kind, key=key)  # with the request's id
     return email
@@ -69,6 +73,15 @@ def queue_status_update(order: Order, status: str) -> None:
     queue(f"order_{status}", f"{order.number}:{status}:{order.refunded_cents}", order.email,
           subjects.get(status, f"Order {order.number} update"), "order_status.txt", order,
           status=status, track_url=tracking_link(order))
+
+
+def list_unsubscribe_headers(email: OutgoingEmail) -> dict[str, str]:
+    """The headers that let a mail client offer its own one-click "Unsubscribe" (RFC 8058;
+    large mailbox providers ask bulk senders for them). None for an email without one."""
+    if not email.unsubscribe_url:
+        return {}
+    return {"List-Unsubscribe": f"<{email.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _setting(name: str, default: int) -> int:
@@ -139,7 +152,8 @@ def send_pending(limit: int = 50) -> tuple[int, int]:
         email = db.session.get(OutgoingEmail, email_id)
         try:
             EmailMessage(subject=email.subject, body=email.body, to=[email.to],
-                         from_email=current_app.config["MAIL_DEFAULT_SENDER"]).send()
+                         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+                         headers=list_unsubscribe_headers(email)).send()
         except Exception as error:  # SMTP down, refused, timed out: keep it for a retry
             failed += 1
             if email.attempts >= max_attempts:

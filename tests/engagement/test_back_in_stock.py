@@ -237,3 +237,57 @@ def test_asking_at_once_for_many_products_still_sends_at_most_the_cap(app, backe
     assert results == [None] * 8
     assert len(alerts()) == 8
     assert len(outbox("back_in_stock_confirm")) == restock.CONFIRMATIONS_A_DAY
+
+
+def one_click_path(email):
+    """Where the alert emails tell mail clients to post a one-click unsubscribe."""
+    url = [e for e in outbox("back_in_stock_confirm") if e.to == email][-1].unsubscribe_url
+    assert re.fullmatch(r"https?://shop\.test/back-in-stock/unsubscribe/[\w-]+/one-click", url)
+    return url.split("shop.test", 1)[1]
+
+
+def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, client, sold_out):
+    from shop.orders import emails
+    # given a confirmed shopper whose product came back
+    confirm(client, "lee@example.com")
+    receive(sold_out.id)
+    # when the worker sends the confirmation and the alert
+    sent = app.extensions["mailman"].outbox = []  # the test mail backend's (locmem)
+    assert emails.send_pending() == (2, 0)
+    # then both carry the List-Unsubscribe headers of RFC 8058, to this address's one-click
+    one_click = "http://shop.test" + one_click_path("lee@example.com")
+    for message in sent:
+        headers = message.message()
+        assert headers["List-Unsubscribe"] == f"<{one_click}>"
+        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert {m.subject for m in sent} == {restock.CONFIRM_SUBJECT, "Back in stock: Power Rack"}
+
+
+def test_a_mail_clients_one_click_unsubscribe_stops_the_alerts(app, client, sold_out):
+    # given a confirmed alert
+    confirm(client, "lee@example.com")
+    path = one_click_path("lee@example.com")
+    # when the mail client posts the one-click form: no session, no CSRF token
+    response = app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    # then the alert is stopped, and stock arriving sends nothing
+    assert response.status_code == 200 and "Unsubscribed" in response.get_data(as_text=True)
+    assert [a.status for a in alerts()] == ["unsubscribed"]
+    receive(sold_out.id)
+    assert outbox("back_in_stock") == []
+
+
+def test_the_one_click_address_changes_nothing_without_its_form_or_token(app, client, sold_out):
+    confirm(client, "lee@example.com")
+    path = one_click_path("lee@example.com")
+    stranger = app.test_client()
+    # a POST without the one-click form is refused with a clear answer
+    refused = stranger.post(path, data={"List-Unsubscribe": "yes"})
+    assert refused.status_code == 400 and "one-click" in refused.get_data(as_text=True)
+    # an unknown token is not found
+    assert stranger.post(path.replace("/unsubscribe/", "/unsubscribe/x"),
+                         data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    # opening the address (a person, a link scanner) leads to the button page
+    opened = stranger.get(path)
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(
+        path.removesuffix("/one-click"))
+    assert [a.status for a in alerts()] == ["confirmed"]

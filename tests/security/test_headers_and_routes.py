@@ -7,7 +7,12 @@ from tests.factories import make_order, make_product
 from tests.helpers import csrf_token
 
 # Routes that take POSTs without a CSRF token, and why.
-CSRF_EXEMPT = {"checkout.stripe_webhook": "Stripe signs its webhooks; the signature is checked"}
+CSRF_EXEMPT = {
+    "checkout.stripe_webhook": "Stripe signs its webhooks; the signature is checked",
+    "engagement.restock_unsubscribe_one_click": "a mail client's RFC 8058 one-click post: the "
+    "secret token in the address is the proof, no session is involved (tested in "
+    "tests/engagement/test_back_in_stock.py)",
+}
 
 
 def test_security_headers_on_pages(client):
