@@ -191,6 +191,11 @@ def warn_about_production_settings(settings) -> None:
         log.warning("RATE LIMITS ARE KEPT IN EACH WORKER'S MEMORY (RATELIMIT_STORAGE_URI "
                     "memory://): every gunicorn worker counts on its own, so sign-in and "
                     "checkout limits are multiplied by the number of workers. Set REDIS_URL.")
+    if not (settings.get("SHOP_BASE_URL") or "").startswith("https://"):
+        log.warning("SHOP_BASE_URL is not an https:// address: links in emails are built from "
+                    "the request's Host header, which a visitor chooses unless the proxy or "
+                    "TRUSTED_HOSTS refuses other names, and mail clients get no one-click "
+                    "unsubscribe. Set SHOP_BASE_URL=https://your.shop.")
     if settings.get("TRUSTED_PROXIES", 0) == 0:
         log.warning("TRUSTED_PROXIES is 0: behind a proxy every visitor shares the proxy's "
                     "rate-limit bucket and links say http://. Set TRUSTED_PROXIES=1 behind "

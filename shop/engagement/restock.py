@@ -160,7 +160,7 @@ def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
                                                       token=alert.token),
                              unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
                                                           token=alert.token),
-                             one_click_unsubscribe=_one_click(alert.token))
+                             list_unsubscribe_url=_one_click(alert.token))
             return
         except IntegrityError:
             continue  # taken meanwhile by a request at the same moment: try the next
@@ -251,7 +251,7 @@ def stock_received(variant_id: int, delta: int) -> int:
                      product_url=product_url,
                      unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
                                                   token=alert["token"]),
-                     one_click_unsubscribe=_one_click(alert["token"]))
+                     list_unsubscribe_url=_one_click(alert["token"]))
     return len(due)
 
 

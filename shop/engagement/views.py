@@ -1,7 +1,9 @@
 """Back-in-stock alerts for shoppers: ask (rate-limited), confirm, unsubscribe.
 
 Confirm and unsubscribe links open a page with a button (POST): link scanners in mail
-systems open links, and must not confirm or cancel anything by doing so.
+systems open links, and must not confirm or cancel anything by doing so. Mail clients
+post their own one-click unsubscribe (RFC 8058) to a separate address, named in the
+emails' List-Unsubscribe header.
 """
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -87,7 +89,7 @@ def restock_unsubscribe_post(token):
 def restock_unsubscribe_one_click(token):
     """The reader pressed their mail client's own "Unsubscribe" (RFC 8058 one-click).
 
-    The token in the address, known only to the email's reader, is the proof, as for the
+    The token in the address, which only the email carries, is the proof, as for the
     button page; no cookie or session is involved, so there is nothing a CSRF token would
     add (another site cannot know the token). The body must say `List-Unsubscribe=One-Click`,
     so a stray POST to the address changes nothing."""
@@ -101,6 +103,6 @@ def restock_unsubscribe_one_click(token):
 
 
 @bp.get("/back-in-stock/unsubscribe/<token>/one-click")
-def restock_unsubscribe_one_click_page(token):
+def restock_unsubscribe_one_click_get(token):
     """A person (or a link scanner) opening the one-click address gets the button page."""
     return redirect(url_for("engagement.restock_unsubscribe", token=token), code=303)

@@ -33,15 +33,15 @@ STALE_MINUTES = 10  # a claimed row not finished by then was left by a stopped w
 
 
 def queue(kind: str, key: str, to: str, subject: str, template: str, order: Order | None = None,
-          one_click_unsubscribe: str | None = None, **context) -> OutgoingEmail:
+          *, list_unsubscribe_url: str | None = None, **context) -> OutgoingEmail:
     """Add an email to the outbox inside the caller's transaction.
 
-    `one_click_unsubscribe`: for an email the reader can stop, the address their mail
-    client posts to (sent as the List-Unsubscribe headers, see `list_unsubscribe_headers`)."""
+    `list_unsubscribe_url`: for an email the reader can stop, the address their mail
+    client posts a one-click unsubscribe to (see `list_unsubscribe_headers`)."""
     body = render_template(f"emails/{template}", order=order, **context)
     email = OutgoingEmail(kind=kind, dedupe_key=key, to=to, subject=subject, body=body,
                           order_id=order.id if order else None,
-                          unsubscribe_url=one_click_unsubscribe)
+                          list_unsubscribe_url=list_unsubscribe_url)
     db.session.add(email)
     request_log.log_event("email_queued", kind=kind, key=key)  # with the request's id
     return email
@@ -51,7 +51,7 @@ def tracking_link(order: Order) -> str:
     """The order's tracking page, absolute (SHOP_BASE_URL when set, for mail sent off-request)."""
     base = current_app.config.get("SHOP_BASE_URL")
     if base:
-        return base.rstrip("/") + url_for("orders.track", number=order.number)
+        return base.rstrip("/") + url_for("orders.track", number=order.number, _external=False)
     return url_for("orders.track", number=order.number, _external=True)
 
 
@@ -77,10 +77,14 @@ def queue_status_update(order: Order, status: str) -> None:
 
 def list_unsubscribe_headers(email: OutgoingEmail) -> dict[str, str]:
     """The headers that let a mail client offer its own one-click "Unsubscribe" (RFC 8058;
-    large mailbox providers ask bulk senders for them). None for an email without one."""
-    if not email.unsubscribe_url:
+    large mailbox providers ask bulk senders for them); empty for an email without one.
+
+    RFC 8058 requires an https address: over plain http (development, or SHOP_BASE_URL
+    unset behind a proxy that is not trusted) nothing is added, and the email's own
+    link still works."""
+    if not (email.list_unsubscribe_url or "").startswith("https://"):
         return {}
-    return {"List-Unsubscribe": f"<{email.unsubscribe_url}>",
+    return {"List-Unsubscribe": f"<{email.list_unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 

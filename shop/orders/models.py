@@ -230,8 +230,9 @@ class OutgoingEmail(db.Model):
     claimed_at = db.Column(UTCDateTime, nullable=True)
     next_attempt_at = db.Column(UTCDateTime, nullable=True)
     # Emails a reader can stop (back-in-stock alerts): where their mail client posts a
-    # one-click unsubscribe (RFC 8058), sent as the List-Unsubscribe headers.
-    unsubscribe_url = db.Column(db.String(500), nullable=True)
+    # one-click unsubscribe (RFC 8058), sent as the List-Unsubscribe headers. Not the
+    # button page the email's text links to.
+    list_unsubscribe_url = db.Column(db.String(500), nullable=True)
 
 
 RETURN_STATUSES = ("requested", "approved", "rejected", "received", "refunded", "replaced")

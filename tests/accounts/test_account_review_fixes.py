@@ -211,6 +211,10 @@ def test_deleting_the_account_anonymises_reviews_drops_alerts_and_sent_bodies(ap
     db.session.add(OutgoingEmail(kind="order_confirmation", dedupe_key=order.number, to=KIM,
                                  subject="Order confirmed", body="Dear Kim, 1 Main St",
                                  status="sent", order_id=order.id))
+    db.session.add(OutgoingEmail(kind="back_in_stock", dedupe_key="restock-1", to=KIM,
+                                 subject="Back in stock", body="Loop Bands are back",
+                                 status="sent",
+                                 list_unsubscribe_url="https://shop.test/x/" + "t" * 40))
     db.session.commit()
     assert kim.id
     # when Kim deletes the account
@@ -222,7 +226,8 @@ def test_deleting_the_account_anonymises_reviews_drops_alerts_and_sent_bodies(ap
     assert review.email != KIM and review.author == "A former customer"
     assert review.status == "approved"
     assert db.session.scalar(select(func.count()).select_from(BackInStockRequest)) == 0
-    assert db.session.scalar(select(OutgoingEmail.body).where(OutgoingEmail.to == KIM)) == ""
+    assert db.session.execute(select(OutgoingEmail.body, OutgoingEmail.list_unsubscribe_url)
+                              .where(OutgoingEmail.to == KIM)).all() == [("", None), ("", None)]
     # and the order stays, for the books
     assert db.session.get(Order, order.id).email == KIM
 

@@ -241,39 +241,67 @@ def test_asking_at_once_for_many_products_still_sends_at_most_the_cap(app, backe
 
 def one_click_path(email):
     """Where the alert emails tell mail clients to post a one-click unsubscribe."""
-    url = [e for e in outbox("back_in_stock_confirm") if e.to == email][-1].unsubscribe_url
+    url = [e for e in outbox("back_in_stock_confirm") if e.to == email][-1].list_unsubscribe_url
     assert re.fullmatch(r"https?://shop\.test/back-in-stock/unsubscribe/[\w-]+/one-click", url)
     return url.split("shop.test", 1)[1]
 
 
-def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, client, sold_out):
+def sent_by_the_worker(app) -> list:
+    """Send what is due, as the worker does; the messages the test mail backend got."""
     from shop.orders import emails
-    # given a confirmed shopper whose product came back
+    sent = app.extensions["mailman"].outbox = []  # the test mail backend's (locmem)
+    emails.send_pending()
+    return sent
+
+
+def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, client, sold_out):
+    from tests.factories import make_order
+    from shop.orders import emails
+    # given a shop at an https address, and a confirmed shopper whose product came back
+    # (the alert is queued by the stock service, outside any request)
+    app.config["SHOP_BASE_URL"] = "https://shop.test"
     confirm(client, "lee@example.com")
     receive(sold_out.id)
-    # when the worker sends the confirmation and the alert
-    sent = app.extensions["mailman"].outbox = []  # the test mail backend's (locmem)
-    assert emails.send_pending() == (2, 0)
-    # then both carry the List-Unsubscribe headers of RFC 8058, to this address's one-click
-    one_click = "http://shop.test" + one_click_path("lee@example.com")
-    for message in sent:
-        headers = message.message()
-        assert headers["List-Unsubscribe"] == f"<{one_click}>"
-        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert {m.subject for m in sent} == {restock.CONFIRM_SUBJECT, "Back in stock: Power Rack"}
+    emails.queue_order_confirmation(make_order(email="lee@example.com"))
+    db.session.commit()
+    # when the worker sends the confirmation, the alert and an order confirmation
+    sent = {m.subject: m.message() for m in sent_by_the_worker(app)}
+    # then both alert emails carry RFC 8058's headers, to this address's one-click
+    one_click = "https://shop.test" + one_click_path("lee@example.com")
+    for subject in (restock.CONFIRM_SUBJECT, "Back in stock: Power Rack"):
+        assert sent[subject]["List-Unsubscribe"] == f"<{one_click}>"
+        assert sent[subject]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "https://shop.test/back-in-stock/unsubscribe/" in \
+        sent["Back in stock: Power Rack"].get_payload()
+    # and an order email has none: it is not something to unsubscribe from
+    [order_mail] = [m for s, m in sent.items() if s.startswith("Order ")]
+    assert order_mail["List-Unsubscribe"] is None
+
+
+def test_without_an_https_address_alert_emails_get_no_one_click_headers(app, client, sold_out):
+    # RFC 8058 wants https: on http://shop.test the email's own link is the way out
+    confirm(client, "lee@example.com")
+    [message] = sent_by_the_worker(app)
+    assert message.message()["List-Unsubscribe"] is None
+    assert "/back-in-stock/unsubscribe/" in message.body
 
 
 def test_a_mail_clients_one_click_unsubscribe_stops_the_alerts(app, client, sold_out):
-    # given a confirmed alert
+    # given lee waits for two products, and kim for one
+    make_product(name="Bench", slug="bench", variants=[{"sku": "BENCH-1", "on_hand": 0}])
     confirm(client, "lee@example.com")
+    ask(client, "lee@example.com", sku="BENCH-1")
+    confirm(client, "kim@example.com")
     path = one_click_path("lee@example.com")
-    # when the mail client posts the one-click form: no session, no CSRF token
+    # when lee's mail client posts the one-click form: no session, no CSRF token
     response = app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
-    # then the alert is stopped, and stock arriving sends nothing
+    # then both of lee's alerts stop, kim's stays, and stock arriving emails kim only
     assert response.status_code == 200 and "Unsubscribed" in response.get_data(as_text=True)
-    assert [a.status for a in alerts()] == ["unsubscribed"]
+    assert sorted((a.email, a.status) for a in alerts()) == [
+        ("kim@example.com", "confirmed"), ("lee@example.com", "unsubscribed"),
+        ("lee@example.com", "unsubscribed")]
     receive(sold_out.id)
-    assert outbox("back_in_stock") == []
+    assert [e.to for e in outbox("back_in_stock")] == ["kim@example.com"]
 
 
 def test_the_one_click_address_changes_nothing_without_its_form_or_token(app, client, sold_out):

@@ -127,5 +127,16 @@ def test_production_warns_loudly_when_rate_limits_live_in_each_workers_memory(
 def test_shared_rate_limit_storage_draws_no_warning(caplog):
     with caplog.at_level(logging.WARNING):
         warn_about_production_settings({"ENV_NAME": "production", "TRUSTED_PROXIES": 1,
-                                        "RATELIMIT_STORAGE_URI": "redis://cache:6379/0"})
+                                        "RATELIMIT_STORAGE_URI": "redis://cache:6379/0",
+                                        "SHOP_BASE_URL": "https://shop.example"})
     assert caplog.records == []
+
+
+def test_production_without_an_https_shop_address_warns_about_email_links(caplog):
+    # links in emails would come from the Host header a visitor sends
+    with caplog.at_level(logging.WARNING):
+        warn_about_production_settings({"ENV_NAME": "production", "TRUSTED_PROXIES": 1,
+                                        "RATELIMIT_STORAGE_URI": "redis://cache:6379/0",
+                                        "SHOP_BASE_URL": "http://shop.example"})
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "SHOP_BASE_URL is not an https"]

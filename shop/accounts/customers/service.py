@@ -331,7 +331,7 @@ def delete_account(customer: Customer, password: str) -> None:
                                                    OutgoingEmail.to == email))
     db.session.execute(update(OutgoingEmail)
                        .where(OutgoingEmail.to == email, OutgoingEmail.status == "sent")
-                       .values(body="")
+                       .values(body="", list_unsubscribe_url=None)
                        .execution_options(synchronize_session=False))
     review_pages = reviews.anonymise_reviews_by(email)
     restock.delete_open_alerts_for(email)
