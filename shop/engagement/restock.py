@@ -22,10 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from shop import clock
 from shop.catalog.models import Product, Variant
-from shop.engagement.links import absolute_url
 from shop.engagement.models import BackInStockRequest
 from shop.extensions import db
 from shop.orders import emails
+from shop.orders.emails import absolute_url
 from shop.orders.models import OutgoingEmail
 
 OPEN = ("pending", "confirmed")

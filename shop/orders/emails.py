@@ -47,12 +47,19 @@ def queue(kind: str, key: str, to: str, subject: str, template: str, order: Orde
     return email
 
 
-def tracking_link(order: Order) -> str:
-    """The order's tracking page, absolute (SHOP_BASE_URL when set, for mail sent off-request)."""
+def absolute_url(endpoint: str, **values) -> str:
+    """`endpoint` as a full address for an email, read off-site: under SHOP_BASE_URL when
+    set (and then the same in mail queued outside a request), else the request's host."""
     base = current_app.config.get("SHOP_BASE_URL")
     if base:
-        return base.rstrip("/") + url_for("orders.track", number=order.number, _external=False)
-    return url_for("orders.track", number=order.number, _external=True)
+        # the path only: outside a request (a CLI import, say) url_for would add a host
+        return base.rstrip("/") + url_for(endpoint, _external=False, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def tracking_link(order: Order) -> str:
+    """The order's tracking page, absolute."""
+    return absolute_url("orders.track", number=order.number)
 
 
 def queue_order_confirmation(order: Order) -> None:

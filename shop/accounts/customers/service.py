@@ -8,7 +8,7 @@ reset for an unknown one look the same to the visitor (the owner gets an email i
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +21,7 @@ from shop.database import utcnow
 from shop.engagement import restock
 from shop.extensions import db
 from shop.orders import emails
+from shop.orders.emails import absolute_url
 from shop.orders.models import OutgoingEmail
 from shop.reviews import service as reviews
 from shop.web_cache import versions
@@ -45,14 +46,6 @@ def _check_password(password: str) -> None:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
 
 
-def _link(endpoint: str, **values) -> str:
-    """An absolute link for an email (SHOP_BASE_URL when set, as mail is read off-site)."""
-    base = current_app.config.get("SHOP_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 def _queue(kind: str, customer_id: int, to: str, subject: str, template: str, **context):
     """Queue an account email, at most one of its kind per account per 15 minutes (an
     outbox key per time bucket: a second one in the same bucket is dropped). The emails
@@ -68,7 +61,8 @@ def _queue(kind: str, customer_id: int, to: str, subject: str, template: str, **
 def _queue_verification(customer: Customer) -> None:
     _queue("customer_verify", customer.id, customer.email, "Confirm your email address",
            "account_verify.txt",
-           link=_link("customer.verify", token=tokens.verify_token(customer.id, customer.email)))
+           link=absolute_url("customer.verify",
+                             token=tokens.verify_token(customer.id, customer.email)))
 
 
 # --- signing up and in ----------------------------------------------------------------
@@ -96,7 +90,8 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
             return customer
     _queue("customer_signup_exists", existing.id, existing.email,
            "Someone tried to open an account with your email", "account_signup_exists.txt",
-           sign_in_link=_link("customer.sign_in"), reset_link=_link("customer.forgot"))
+           sign_in_link=absolute_url("customer.sign_in"),
+           reset_link=absolute_url("customer.forgot"))
     db.session.commit()
     return None
 
@@ -163,13 +158,14 @@ def request_password_reset(email: str) -> None:
     customer = db.session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
     if customer is None:
         token = tokens.reset_token(0, dummy_hash(), None)
-        render_template("emails/account_reset.txt", link=_link("customer.reset", token=token),
+        render_template("emails/account_reset.txt",
+                        link=absolute_url("customer.reset", token=token),
                         minutes=tokens.RESET_MAX_AGE // 60)
         db.session.commit()
         return
     token = tokens.reset_token(customer.id, customer.password_hash, customer.last_login_at)
     _queue("customer_reset", customer.id, customer.email, "Reset your password",
-           "account_reset.txt", link=_link("customer.reset", token=token),
+           "account_reset.txt", link=absolute_url("customer.reset", token=token),
            minutes=tokens.RESET_MAX_AGE // 60)
     db.session.commit()
 
