@@ -25,7 +25,6 @@ from shop.catalog.models import Product, Variant
 from shop.engagement.models import BackInStockRequest
 from shop.extensions import db
 from shop.orders import emails
-from shop.orders.emails import absolute_url
 from shop.orders.models import OutgoingEmail
 
 OPEN = ("pending", "confirmed")
@@ -156,9 +155,9 @@ def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
             with db.session.begin_nested():
                 emails.queue("back_in_stock_confirm", key, alert.email, CONFIRM_SUBJECT,
                              "back_in_stock_confirm.txt", product_name=product_name,
-                             confirm_url=absolute_url("engagement.restock_confirm",
+                             confirm_url=emails.absolute_url("engagement.restock_confirm",
                                                       token=alert.token),
-                             unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
+                             unsubscribe_url=emails.absolute_url("engagement.restock_unsubscribe",
                                                           token=alert.token),
                              list_unsubscribe_url=_one_click(alert.token))
             return
@@ -168,7 +167,7 @@ def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
 
 def _one_click(token: str) -> str:
     """Where a mail client posts the reader's one-click unsubscribe (RFC 8058)."""
-    return absolute_url("engagement.restock_unsubscribe_one_click", token=token)
+    return emails.absolute_url("engagement.restock_unsubscribe_one_click", token=token)
 
 
 def alert_page(token: str) -> AlertPage | None:
@@ -243,13 +242,13 @@ def stock_received(variant_id: int, delta: int) -> int:
         select(Product.name, Product.slug, Variant.option_value, Variant.sku)
         .join(Product, Product.id == Variant.product_id)
         .where(Variant.id == variant_id)).mappings().one()
-    product_url = absolute_url("catalog.product", slug=item["slug"], sku=item["sku"])
+    product_url = emails.absolute_url("catalog.product", slug=item["slug"], sku=item["sku"])
     for alert in due:
         emails.queue("back_in_stock", f"restock-{alert['id']}", alert["email"],
                      f"Back in stock: {item['name']}", "back_in_stock.txt",
                      product_name=item["name"], option=item["option_value"],
                      product_url=product_url,
-                     unsubscribe_url=absolute_url("engagement.restock_unsubscribe",
+                     unsubscribe_url=emails.absolute_url("engagement.restock_unsubscribe",
                                                   token=alert["token"]),
                      list_unsubscribe_url=_one_click(alert["token"]))
     return len(due)

@@ -48,12 +48,16 @@ def queue(kind: str, key: str, to: str, subject: str, template: str, order: Orde
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """`endpoint` as a full address for an email, read off-site: under SHOP_BASE_URL when
-    set (and then the same in mail queued outside a request), else the request's host."""
-    base = current_app.config.get("SHOP_BASE_URL")
-    if base:
-        # the path only: outside a request (a CLI import, say) url_for would add a host
-        return base.rstrip("/") + url_for(endpoint, _external=False, **values)
+    """`endpoint` as a full address for an email (read off-site; used by every email that
+    links to the shop). With SHOP_BASE_URL set, built from it alone: the same inside a
+    request or outside one (a CLI import), whatever Host a visitor sent. Otherwise from
+    the request's host."""
+    config = current_app.config
+    if config.get("SHOP_BASE_URL"):  # finish_config set these three from it
+        shop = current_app.url_map.bind(config["SERVER_NAME"],
+                                        script_name=config["APPLICATION_ROOT"],
+                                        url_scheme=config["PREFERRED_URL_SCHEME"])
+        return shop.build(endpoint, values, force_external=True)
     return url_for(endpoint, _external=True, **values)
 
 

@@ -254,13 +254,15 @@ def sent_by_the_worker(app) -> list:
     return sent
 
 
-def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, client, sold_out):
+@pytest.mark.parametrize("app_settings", [{"RATE_LIMIT_BACK_IN_STOCK": "100000 per minute",
+                                           "SHOP_BASE_URL": "https://shop.test"}])
+def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, sold_out):
     from tests.factories import make_order
     from shop.orders import emails
-    # given a shop at an https address, and a confirmed shopper whose product came back
-    # (the alert is queued by the stock service, outside any request)
-    app.config["SHOP_BASE_URL"] = "https://shop.test"
-    confirm(client, "lee@example.com")
+    # given a shop at an https address, and a confirmed shopper whose product came back,
+    # all through the services, outside any request (as a command-line import would)
+    restock.request_alert("RACK-1", "lee@example.com")
+    assert restock.confirm(alerts()[0].token)
     receive(sold_out.id)
     emails.queue_order_confirmation(make_order(email="lee@example.com"))
     db.session.commit()

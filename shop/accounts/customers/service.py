@@ -21,7 +21,6 @@ from shop.database import utcnow
 from shop.engagement import restock
 from shop.extensions import db
 from shop.orders import emails
-from shop.orders.emails import absolute_url
 from shop.orders.models import OutgoingEmail
 from shop.reviews import service as reviews
 from shop.web_cache import versions
@@ -61,7 +60,7 @@ def _queue(kind: str, customer_id: int, to: str, subject: str, template: str, **
 def _queue_verification(customer: Customer) -> None:
     _queue("customer_verify", customer.id, customer.email, "Confirm your email address",
            "account_verify.txt",
-           link=absolute_url("customer.verify",
+           link=emails.absolute_url("customer.verify",
                              token=tokens.verify_token(customer.id, customer.email)))
 
 
@@ -90,8 +89,8 @@ def sign_up(email: str, password: str, name: str = "") -> Customer | None:
             return customer
     _queue("customer_signup_exists", existing.id, existing.email,
            "Someone tried to open an account with your email", "account_signup_exists.txt",
-           sign_in_link=absolute_url("customer.sign_in"),
-           reset_link=absolute_url("customer.forgot"))
+           sign_in_link=emails.absolute_url("customer.sign_in"),
+           reset_link=emails.absolute_url("customer.forgot"))
     db.session.commit()
     return None
 
@@ -159,13 +158,13 @@ def request_password_reset(email: str) -> None:
     if customer is None:
         token = tokens.reset_token(0, dummy_hash(), None)
         render_template("emails/account_reset.txt",
-                        link=absolute_url("customer.reset", token=token),
+                        link=emails.absolute_url("customer.reset", token=token),
                         minutes=tokens.RESET_MAX_AGE // 60)
         db.session.commit()
         return
     token = tokens.reset_token(customer.id, customer.password_hash, customer.last_login_at)
     _queue("customer_reset", customer.id, customer.email, "Reset your password",
-           "account_reset.txt", link=absolute_url("customer.reset", token=token),
+           "account_reset.txt", link=emails.absolute_url("customer.reset", token=token),
            minutes=tokens.RESET_MAX_AGE // 60)
     db.session.commit()
 
