@@ -1,8 +1,8 @@
 """gunicorn settings for the shop: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Threaded workers (`gthread`): a checkout waits hundreds of milliseconds on Stripe,
-and with threads that wait holds one thread, not a whole worker, so catalog pages
-keep being served meanwhile. Sized from the CPU count:
+Threaded workers (`gthread`; deploy/gunicorn_worker.py): a checkout waits hundreds of
+milliseconds on Stripe, and with threads that wait holds one thread, not a whole worker,
+so catalog pages keep being served meanwhile. Sized from the CPU count:
 
 - workers: one process per CPU (at least 2), for Python work in parallel;
 - threads: 8 per worker, for requests waiting on Stripe, PostgreSQL or Redis.
@@ -26,7 +26,9 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
+# gunicorn's gthread worker, except that a stop answers the connections it was given
+# (deploy/gunicorn_worker.py says which ones gunicorn 23 drops).
+worker_class = "deploy.gunicorn_worker.AnsweringThreadWorker"
 workers = _int("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count()))
 threads = _int("GUNICORN_THREADS", 8)
 
