@@ -382,6 +382,20 @@ def check_readiness(shop: Shop, checks: Checks, proxy: TcpProxy) -> None:
 
 
 def check_logs(shop: Shop, checks: Checks) -> None:
+    secret = uuid.uuid4().hex
+    client = shop.client("127.0.0.5")
+    for path in (f"/account/reset/{secret}", f"/account/verify/{secret}",
+                 f"/back-in-stock/confirm/{secret}",
+                 f"/back-in-stock/unsubscribe/{secret}/one-click"):
+        client.get(shop.base + path, timeout=10, allow_redirects=False)
+    logs = {name: (shop.stack.workdir / name).read_text()
+            for name in ["shop.access.log", *(f"app-{app}.log" for app in shop.apps)]}
+    checks.check("secrets in emailed links' paths are masked in nginx's access log and the "
+                 "app servers' logs",
+                 not any(secret in text for text in logs.values())
+                 and logs["shop.access.log"].count('/<token>') >= 4,
+                 f"secret in: {[name for name, text in logs.items() if secret in text]}; "
+                 f"masked in nginx's log: {logs['shop.access.log'].count('/<token>')}")
     lines = [json.loads(line) for name in shop.apps
              for line in (shop.stack.workdir / f"app-{name}.log").read_text().splitlines()
              if line.startswith('{"event":"request"')]
