@@ -26,8 +26,9 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# gunicorn's gthread worker, except that a stop answers the connections it was given
-# (deploy/gunicorn_worker.py says which ones gunicorn 23 drops).
+# gunicorn's gthread worker, except that a stop answers the requests already sent to it
+# (deploy/gunicorn_worker.py says which ones gunicorn 23 drops). Changing it takes a
+# restart: a reload (HUP) keeps the class the master imported.
 worker_class = "deploy.gunicorn_worker.AnsweringThreadWorker"
 workers = _int("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count()))
 threads = _int("GUNICORN_THREADS", 8)

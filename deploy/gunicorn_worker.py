@@ -1,31 +1,45 @@
-"""gunicorn's threaded worker, with a stop that answers every connection it was given.
+"""gunicorn's threaded worker, with a stop that answers the requests already on their way.
 
-gunicorn 23's `gthread` worker, told to stop (SIGTERM from `systemctl stop` or a deploy,
-or its own recycling after `max_requests`), leaves its loop at once and drops two kinds
-of connection unanswered (gunicorn issues #3038 and #3380):
+gunicorn 23's `gthread` worker, told to stop (SIGTERM from `systemctl stop`, or its own
+recycling after `max_requests`), leaves its loop at once and drops two kinds of
+connection unanswered (gunicorn issues #3038 and #3380):
 
 - one it had accepted but whose request it had not read yet (it reads on a later turn
   of the loop, which never comes);
-- one the kernel had queued on the listening socket that nobody accepted: closing the
-  socket resets it.
+- at a full stop, one the kernel had queued on the listening socket that nobody
+  accepted: closing the socket resets it. (On a recycle or a reload the master still
+  holds the socket, and another worker takes what is queued.)
 
 Behind nginx both are a 502, and nginx does not send a POST on to the other app server
 (it cannot know whether this one handled it): a customer's add to cart or checkout fails
-while one app server stops. This worker, once its loop ends, takes every connection
-still queued and hands each waiting one to a thread before it closes the socket. What is
-left is the instant between its last accept and that close.
+while one app server stops. This worker, once its loop ends, takes the queued
+connections too, closes the listening sockets, and hands each connection to a thread as
+soon as its request arrives. A connection that sends nothing within
+REQUEST_WAIT_SECONDS is closed, so an idle client cannot hold a stopping worker. What is
+left: the instant between the last accept and the close, kept-alive connections (closed
+as before: nginx opens a new one per request) and requests still running when
+`graceful_timeout` ends.
 
-Used by gunicorn.conf.py (`worker_class`).
+This copies gunicorn 23.0's `ThreadWorker.run` and uses its connection objects:
+tests/test_gunicorn_worker.py fails on another gunicorn version until this file is
+checked against that version's worker. The master imports this class once: a change
+here takes a restart, not a reload. Used by gunicorn.conf.py (`worker_class`).
 """
 import errno
 import selectors
+import time
 from concurrent import futures
 from functools import partial
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+GUNICORN_VERSION = (23, 0)  # the version whose ThreadWorker.run this copies
+REQUEST_WAIT_SECONDS = 3  # nginx sends its request with the connection: this is plenty
+
 
 class AnsweringThreadWorker(ThreadWorker):
+    """gunicorn's gthread worker; a stop answers requests accepted or queued but not read."""
+
     def run(self):
         for listener in self.sockets:
             listener.setblocking(False)
@@ -50,27 +64,24 @@ class AnsweringThreadWorker(ThreadWorker):
             self.murder_keepalived()
 
         # what gunicorn 23 drops when it stops:
-        self.answer_accepted_connections()
-        self.answer_queued_connections()  # and close the listening sockets
+        waiting = self.take_unread_connections() + self.take_queued_connections()
+        self.answer_when_readable(waiting)
         self.tpool.shutdown(False)  # threads finish what they were given, then end
         self.poller.close()
         futures.wait(self.futures, timeout=self.cfg.graceful_timeout)
 
-    def answer_accepted_connections(self) -> None:
-        """Give a thread each connection accepted whose request was not read yet."""
-        accepted = [key.data.args[0] for key in list(self.poller.get_map().values())
-                    if key.fileobj not in self.sockets
-                    and not key.data.args[0].initialized]  # new ones, not kept-alive ones
-        for conn in accepted:
-            self.poller.unregister(conn.sock)
-            self.enqueue_req(conn)
+    def take_unread_connections(self) -> list[TConn]:
+        """The connections accepted whose request was not read yet (not kept-alive ones)."""
+        with self._lock:  # a thread finishing a request may register a kept-alive one
+            unread = [key.data.args[0] for key in list(self.poller.get_map().values())
+                      if key.fileobj not in self.sockets and not key.data.args[0].initialized]
+            for conn in unread:
+                self.poller.unregister(conn.sock)
+        return unread
 
-    def answer_queued_connections(self) -> None:
-        """Accept every connection queued on the listening sockets, then close them.
-
-        A connection arriving between the last accept and the close is still reset:
-        that is the one window left, a fraction of a millisecond.
-        """
+    def take_queued_connections(self) -> list[TConn]:
+        """Accept every connection queued on the listening sockets, then close them."""
+        queued = []
         for listener in self.sockets:
             self.poller.unregister(listener)
             server = listener.getsockname()
@@ -80,7 +91,25 @@ class AnsweringThreadWorker(ThreadWorker):
                 except OSError as error:
                     if error.errno == errno.ECONNABORTED:  # that client gave up: next one
                         continue
-                    break  # EAGAIN: nothing queued any more
+                    # EAGAIN: none left. Another error (out of file descriptors) leaves
+                    # the rest to be reset, as gunicorn's own worker would.
+                    break
                 self.nr_conns += 1
-                self.enqueue_req(TConn(self.cfg, sock, client, server))
+                queued.append(TConn(self.cfg, sock, client, server))
             listener.close()
+        return queued
+
+    def answer_when_readable(self, connections: list[TConn]) -> None:
+        """Give each connection to a thread when its request arrives; close the ones that
+        send nothing within REQUEST_WAIT_SECONDS (a thread would wait on them forever)."""
+        deadline = time.monotonic() + REQUEST_WAIT_SECONDS
+        with selectors.DefaultSelector() as waiting:
+            for conn in connections:
+                waiting.register(conn.sock, selectors.EVENT_READ, conn)
+            while waiting.get_map() and (left := deadline - time.monotonic()) > 0:
+                for key, _ in waiting.select(left):
+                    waiting.unregister(key.fileobj)
+                    self.enqueue_req(key.data)
+            for key in list(waiting.get_map().values()):
+                self.nr_conns -= 1
+                key.data.close()

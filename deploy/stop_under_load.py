@@ -64,30 +64,38 @@ def one_stop(workdir: str, worker_class: str | None) -> collections.Counter:
         args += ["--worker-class", worker_class]
     master = subprocess.Popen(args, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while post(port) != "200":  # the workers are up
-        time.sleep(0.1)
-    outcomes = collections.Counter()
-    lock = threading.Lock()
-    stopped = threading.Event()
+    try:
+        deadline = time.monotonic() + 30
+        while post(port) != "200":  # the workers are up
+            if master.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not start: {' '.join(args)}")
+            time.sleep(0.1)
+        outcomes = collections.Counter()
+        lock = threading.Lock()
+        stopped = threading.Event()
 
-    def client():
-        while not stopped.is_set():
-            outcome = post(port)
-            with lock:
-                outcomes[outcome] += 1
-            if outcome == "refused":
-                time.sleep(0.01)
+        def client():
+            while not stopped.is_set():
+                outcome = post(port)
+                with lock:
+                    outcomes[outcome] += 1
+                if outcome == "refused":
+                    time.sleep(0.01)
 
-    clients = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in clients:
-        thread.start()
-    time.sleep(1)
-    master.send_signal(signal.SIGTERM)
-    master.wait(60)
-    time.sleep(0.3)
-    stopped.set()
-    for thread in clients:
-        thread.join()
+        clients = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        for thread in clients:
+            thread.start()
+        time.sleep(1)
+        master.send_signal(signal.SIGTERM)
+        master.wait(60)
+        time.sleep(0.3)
+        stopped.set()
+        for thread in clients:
+            thread.join()
+    finally:
+        if master.poll() is None:
+            master.kill()
+            master.wait(10)
     return outcomes
 
 

@@ -1,4 +1,4 @@
-"""A stopping app server answers every connection it was given (deploy/gunicorn_worker.py).
+"""A stopping app server answers the requests already on their way (deploy/gunicorn_worker.py).
 
 Each test runs gunicorn with the shop's gunicorn.conf.py (one worker, one thread) on a
 tiny app, so the connection is caught at the moment that matters, then sends SIGTERM as
@@ -13,7 +13,10 @@ import threading
 import time
 from pathlib import Path
 
+import gunicorn
 import pytest
+
+from deploy import gunicorn_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +91,7 @@ def response_to(client: socket.socket) -> bytes:
     return received
 
 
-def test_a_connection_queued_while_the_server_stops_is_answered(app_server):
+def test_connections_accepted_or_queued_when_the_server_stops_are_answered(app_server):
     port, master = app_server
     answered = {}
 
@@ -128,3 +131,25 @@ def test_a_connection_accepted_before_its_request_arrived_is_answered(app_server
 
         assert response_to(client).startswith(b"HTTP/1.1 200 OK")
     assert master.wait(20) == 0
+
+
+def test_an_idle_connection_does_not_hold_a_stopping_server(app_server):
+    port, master = app_server
+    with socket.create_connection(("127.0.0.1", port)) as idle, \
+            socket.create_connection(("127.0.0.1", port)) as buyer:
+        time.sleep(0.3)  # both accepted; only the buyer sends a request
+        master.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        buyer.sendall(POST)
+
+        assert response_to(buyer).startswith(b"HTTP/1.1 200 OK")
+        assert response_to(idle) == b""  # closed, unanswered: it asked nothing
+        assert master.wait(20) == 0
+    # long before gunicorn's graceful_timeout (30 s) would have it killed
+    assert time.monotonic() - started < gunicorn_worker.REQUEST_WAIT_SECONDS + 2
+
+
+def test_the_worker_is_checked_against_the_gunicorn_it_runs_on():
+    # deploy/gunicorn_worker.py copies gunicorn's ThreadWorker.run and uses its connection
+    # objects: on another version, read that version's gthread.py and update the copy.
+    assert gunicorn.version_info[:2] == gunicorn_worker.GUNICORN_VERSION
