@@ -430,6 +430,7 @@ def run_on(pg_base: str | None, wrk: str, args) -> int:
             servers.append(standins[label])
         secret = secrets.token_hex(32)  # one for every shop server: a session works on each
         shop_env = dict(base_env, SHOP_ENV="production", SECRET_KEY=secret,
+                        SHOP_BASE_URL="https://bench.invalid",
                         STRIPE_SECRET_KEY="sk_test_bench", STRIPE_WEBHOOK_SECRET="whsec_bench")
         checkout_env = dict(base_env, SHOP_ENV="development", SECRET_KEY=secret,
                             STRIPE_SECRET_KEY="sk_test_bench", STRIPE_WEBHOOK_SECRET="whsec_bench",

@@ -157,7 +157,8 @@ def config_from_environment() -> type[Config]:
 
 
 def check_production_settings(settings) -> None:
-    """Refuse to run in production without a real secret key or with an API other than Stripe's."""
+    """Refuse to run in production without a real secret key, without the shop's public https
+    address, or with an API other than Stripe's."""
     if settings.get("ENV_NAME") != "production":
         return
     key = settings.get("SECRET_KEY") or ""
@@ -165,6 +166,13 @@ def check_production_settings(settings) -> None:
         raise RuntimeError(
             "Production needs SECRET_KEY set to a random value of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not (settings.get("SHOP_BASE_URL") or "").startswith("https://"):
+        raise RuntimeError(
+            "Production needs SHOP_BASE_URL set to the shop's public https:// address (for "
+            "example https://shop.example.com): links in emails (password resets, orders, "
+            "back-in-stock alerts) are built from it, never from the Host header a visitor "
+            "sends, and mail clients' one-click unsubscribe needs https."
         )
     api_base = settings.get("STRIPE_API_BASE") or ""
     if api_base and not is_stripe_itself(api_base):
@@ -191,11 +199,6 @@ def warn_about_production_settings(settings) -> None:
         log.warning("RATE LIMITS ARE KEPT IN EACH WORKER'S MEMORY (RATELIMIT_STORAGE_URI "
                     "memory://): every gunicorn worker counts on its own, so sign-in and "
                     "checkout limits are multiplied by the number of workers. Set REDIS_URL.")
-    if not (settings.get("SHOP_BASE_URL") or "").startswith("https://"):
-        log.warning("SHOP_BASE_URL is not an https:// address: links in emails are built from "
-                    "the request's Host header, which a visitor chooses unless the proxy or "
-                    "TRUSTED_HOSTS refuses other names, and mail clients get no one-click "
-                    "unsubscribe. Set SHOP_BASE_URL=https://your.shop.")
     if settings.get("TRUSTED_PROXIES", 0) == 0:
         log.warning("TRUSTED_PROXIES is 0: behind a proxy every visitor shares the proxy's "
                     "rate-limit bucket and links say http://. Set TRUSTED_PROXIES=1 behind "

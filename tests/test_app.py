@@ -106,6 +106,7 @@ def test_production_refuses_a_short_secret_key(monkeypatch):
 
 def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 64)
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", "https://shop.example")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -44,6 +44,7 @@ def test_session_cookie_flags(client, app):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 64)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", "https://shop.example")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     response = app.test_client().get("/robots.txt")

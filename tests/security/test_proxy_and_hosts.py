@@ -116,6 +116,7 @@ def test_production_warns_loudly_when_rate_limits_live_in_each_workers_memory(
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 64)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", "https://shop.example")
     # when the app starts
     with caplog.at_level(logging.WARNING):
         create_app(ProductionConfig)
@@ -132,11 +133,14 @@ def test_shared_rate_limit_storage_draws_no_warning(caplog):
     assert caplog.records == []
 
 
-def test_production_without_an_https_shop_address_warns_about_email_links(caplog):
-    # links in emails would come from the Host header a visitor sends
-    with caplog.at_level(logging.WARNING):
-        warn_about_production_settings({"ENV_NAME": "production", "TRUSTED_PROXIES": 1,
-                                        "RATELIMIT_STORAGE_URI": "redis://cache:6379/0",
-                                        "SHOP_BASE_URL": "http://shop.example"})
-    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
-        "SHOP_BASE_URL is not an https"]
+@pytest.mark.parametrize("address", ["", "http://shop.example"])
+def test_production_refuses_to_start_without_an_https_shop_address(monkeypatch, tmp_path,
+                                                                     address):
+    # given production with a real key but no public https address: links in emails
+    # (password resets among them) would come from the Host header a visitor sends
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 64)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", address)
+    # when / then: the app refuses to start, saying what to set
+    with pytest.raises(RuntimeError, match="SHOP_BASE_URL"):
+        create_app(ProductionConfig)

@@ -12,7 +12,8 @@ needs_localstripe = pytest.mark.skipif(
     importlib.util.find_spec("localstripe") is None,
     reason="localstripe is not installed: pip install -r requirements-standin.txt")
 
-PRODUCTION = {"ENV_NAME": "production", "SECRET_KEY": "k" * 64}
+PRODUCTION = {"ENV_NAME": "production", "SECRET_KEY": "k" * 64,
+              "SHOP_BASE_URL": "https://shop.example"}
 
 
 @pytest.mark.parametrize("api_base", [
