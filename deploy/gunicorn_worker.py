@@ -15,9 +15,10 @@ Behind nginx both are a 502, and nginx does not send a POST on to the other app 
 while one app server stops. This worker, once its loop ends, takes the queued
 connections too, closes the listening sockets, and hands each connection to a thread as
 soon as its request arrives. A connection that sends nothing within
-REQUEST_WAIT_SECONDS is closed, so an idle client cannot hold a stopping worker. What is
-left: the instant between the last accept and the close, kept-alive connections (closed
-as before: nginx opens a new one per request) and requests still running when
+REQUEST_WAIT_SECONDS is closed, and one that stops sending for that long is dropped, so
+an idle or slow client cannot hold a stopping worker. What is left: the instant between
+the last accept and the close, kept-alive connections (left open until the process
+exits, as before: nginx opens a new one per request) and requests still running when
 `graceful_timeout` ends.
 
 This copies gunicorn 23.0's `ThreadWorker.run` and uses its connection objects:
@@ -34,7 +35,9 @@ from functools import partial
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 GUNICORN_VERSION = (23, 0)  # the version whose ThreadWorker.run this copies
-REQUEST_WAIT_SECONDS = 3  # nginx sends its request with the connection: this is plenty
+# How long a stopping worker waits on a client: for its request to begin, and for each read
+# or write after that. nginx sends its request with the connection: this is plenty.
+REQUEST_WAIT_SECONDS = 3
 
 
 class AnsweringThreadWorker(ThreadWorker):
@@ -107,9 +110,18 @@ class AnsweringThreadWorker(ThreadWorker):
             for conn in connections:
                 waiting.register(conn.sock, selectors.EVENT_READ, conn)
             while waiting.get_map() and (left := deadline - time.monotonic()) > 0:
-                for key, _ in waiting.select(left):
+                self.notify()  # still alive, for the master
+                for key, _ in waiting.select(min(left, 1.0)):
                     waiting.unregister(key.fileobj)
-                    self.enqueue_req(key.data)
+                    self.answer(key.data)
             for key in list(waiting.get_map().values()):
+                waiting.unregister(key.fileobj)
                 self.nr_conns -= 1
                 key.data.close()
+
+    def answer(self, conn: TConn) -> None:
+        """gunicorn's enqueue_req, with a time limit on each read and write: a client that
+        sends half a request cannot hold the stopping worker either."""
+        conn.init()  # makes the socket blocking, with no time limit
+        conn.sock.settimeout(REQUEST_WAIT_SECONDS)
+        self._wrap_future(self.tpool.submit(self.handle, conn), conn)

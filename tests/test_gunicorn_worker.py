@@ -137,9 +137,10 @@ def test_an_idle_connection_does_not_hold_a_stopping_server(app_server):
     port, master = app_server
     with socket.create_connection(("127.0.0.1", port)) as idle, \
             socket.create_connection(("127.0.0.1", port)) as buyer:
-        time.sleep(0.3)  # both accepted; only the buyer sends a request
+        time.sleep(0.3)  # both accepted; only the buyer will send a request
         master.send_signal(signal.SIGTERM)
         started = time.monotonic()
+        time.sleep(1.5)  # the worker's loop has ended: both wait for a request
         buyer.sendall(POST)
 
         assert response_to(buyer).startswith(b"HTTP/1.1 200 OK")
@@ -147,6 +148,20 @@ def test_an_idle_connection_does_not_hold_a_stopping_server(app_server):
         assert master.wait(20) == 0
     # long before gunicorn's graceful_timeout (30 s) would have it killed
     assert time.monotonic() - started < gunicorn_worker.REQUEST_WAIT_SECONDS + 2
+
+
+def test_half_a_request_does_not_hold_a_stopping_server(app_server):
+    port, master = app_server
+    with socket.create_connection(("127.0.0.1", port)) as slow:
+        time.sleep(0.3)
+        master.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        time.sleep(1.5)
+        slow.sendall(b"POST /cart HTTP/1.1\r\nHo")  # and no more
+
+        assert response_to(slow) in (b"", b"reset")  # dropped, unanswered
+        assert master.wait(20) == 0
+    assert time.monotonic() - started < 1.5 + gunicorn_worker.REQUEST_WAIT_SECONDS + 2
 
 
 def test_the_worker_is_checked_against_the_gunicorn_it_runs_on():

@@ -30,18 +30,23 @@ def test_other_paths_are_logged_as_they_are(client, request_lines):  # noqa: F81
     assert line["path"] == "/track/IO-TOKEN-1234"
 
 
-def test_nginx_masks_the_token_of_every_route_that_has_one(app):
-    """deploy/nginx/shop.conf's access log masks tokens by path: each route with a token
-    must match one of its patterns (a new emailed link needs a line there too)."""
+@pytest.mark.parametrize("prefix", ["", "/shop"])
+def test_nginx_masks_the_token_of_every_route_that_has_one(app, prefix):
+    """deploy/nginx/shop.conf's access log masks tokens by path: each route with a token,
+    under a path prefix or not, must match one of its patterns and come out as the app
+    logs it (a new emailed link needs a line there too)."""
     import re
     from pathlib import Path
     conf = (Path(__file__).resolve().parent.parent / "deploy/nginx/shop.conf").read_text()
     block = conf[conf.index("map $uri $shop_logged_uri {"):]
-    patterns = [re.compile(pattern.replace("(?<", "(?P<"))
-                for pattern in re.findall(r'^\s*"~(\^[^"]+)"', block[:block.index("}")], re.M)]
+    block = block[:block.index("}")]
+    rules = re.findall(r'"~\*(\^[^"]+)"\s+"([^"]+)";', block)
+    assert len(rules) >= 2
+    masks = [(re.compile(pattern.replace("(?<", "(?P<"), re.IGNORECASE),
+              re.sub(r"\$(\w+)", r"\\g<\1>", value)) for pattern, value in rules]
     token_rules = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
     assert len(token_rules) >= 4
     for rule in token_rules:
-        path = rule.rule.replace("<token>", TOKEN)
-        masked = [p.sub(r"\g<before><token>\g<after>", path) for p in patterns if p.match(path)]
-        assert masked == [rule.rule], rule.rule
+        path = prefix + rule.rule.replace("<token>", TOKEN)
+        logged = [pattern.sub(value, path) for pattern, value in masks if pattern.match(path)]
+        assert logged == [prefix + rule.rule], rule.rule
