@@ -118,10 +118,19 @@ def _request_filters() -> tuple[service.ListingFilters, ListingForm | None]:
     """The query string's filters, sort and page, and the form when a typed price was wrong
     (the page shows it with its messages). Most visits send none of them and skip building
     the form (half the cost of a cached page)."""
-    if not any(name in request.args for name in LISTING_FIELDS):
+    given = [name for name in LISTING_FIELDS if name in request.args]
+    if not given:
         return service.ListingFilters(), None
+    if given == ["page"] and _plain_page_number(request.args["page"]):
+        # the next page of a listing: the commonest case, read without the form
+        return service.ListingFilters(page=int(request.args["page"])), None
     form, filters = _parse_listing()
     return filters, form if form.errors else None
+
+
+def _plain_page_number(text: str) -> bool:
+    """Digits only, within the form's range (anything else goes through the form)."""
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 10_000
 
 
 def _dollars(cents: int) -> str:

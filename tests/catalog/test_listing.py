@@ -2,7 +2,10 @@
 import re
 
 import pytest
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 
+from shop.catalog import views
 from shop.extensions import db
 from shop.web_cache import versions
 from tests.factories import make_category, make_product
@@ -213,3 +216,20 @@ def test_a_search_counts_its_matches_by_brand_then_reads_only_a_page_with_result
     listing = [s for s in statements if "FROM product" in s and "review" not in s]
     assert len(listing) == (2 if names else 1), listing
     assert "GROUP BY product.brand" in listing[0]
+
+
+@pytest.mark.parametrize("page", ["1", "2", "010", "10000", "10001", "0", "-1", "+2", " 2",
+                                  "2 ", "２", "٣", "2.0", "1e3", "", "abc"])
+def test_a_page_number_alone_is_read_as_the_form_reads_it(app, page):
+    # The next page of a listing skips building the form (shop.catalog.views): whatever the
+    # page argument says, the filters, or the refusal, must be the form's.
+    def outcome(read):
+        with app.test_request_context("/categories/x", query_string={"page": page}):
+            try:
+                return read()
+            except BadRequest as refused:
+                return ("400", refused.description)
+
+    fast = outcome(lambda: views._request_filters()[0])
+    by_form = outcome(lambda: views._parse_listing(MultiDict({"page": page}))[1])
+    assert fast == by_form
