@@ -9,6 +9,7 @@ from sqlalchemy import text
 from shop import create_app
 from shop.accounts.service import create_staff
 from shop.config import PUBLIC_SECRET_KEYS, ProductionConfig, normalise_database_url
+from shop.database import SQLITE_CACHE_KIB
 from shop.extensions import db
 from shop.security import secret_key_from_file
 from tests.backoffice.conftest import sign_in
@@ -148,3 +149,11 @@ def test_postgresql_connections_run_queries_without_parallel_workers(app, backen
         conn.rollback()
         # then its queries still plan without parallel workers
         assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+
+
+def test_sqlite_connections_keep_a_small_page_cache(app, backend):
+    if backend != "sqlite":
+        pytest.skip("a SQLite setting")
+    db.engine.dispose()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
