@@ -132,7 +132,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a real secret key."""
+    """Production: refuses to start without a real secret key or an https SHOP_BASE_URL
+    (shop.config.check_production_settings)."""
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
@@ -167,12 +168,13 @@ def check_production_settings(settings) -> None:
             "Production needs SECRET_KEY set to a random value of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
-    if not (settings.get("SHOP_BASE_URL") or "").startswith("https://"):
+    base_url = settings.get("SHOP_BASE_URL") or ""
+    if urlsplit(base_url.strip()).scheme != "https":  # (urlsplit lowers the scheme's case)
         raise RuntimeError(
-            "Production needs SHOP_BASE_URL set to the shop's public https:// address (for "
-            "example https://shop.example.com): links in emails (password resets, orders, "
-            "back-in-stock alerts) are built from it, never from the Host header a visitor "
-            "sends, and mail clients' one-click unsubscribe needs https."
+            f"Production needs SHOP_BASE_URL set to the shop's public https:// address (for "
+            f"example https://shop.example.com), not {base_url!r}: links in emails (password "
+            f"resets, orders, back-in-stock alerts) are built from it, never from the Host "
+            f"header a visitor sends, and mail clients' one-click unsubscribe needs https."
         )
     api_base = settings.get("STRIPE_API_BASE") or ""
     if api_base and not is_stripe_itself(api_base):

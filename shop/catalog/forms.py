@@ -8,7 +8,8 @@ from shop.catalog.service import SORTS
 from shop.forms import WholeNumberField
 
 MAX_PRICE_DOLLARS = Decimal("1000000")
-PAGE_MESSAGE = "Page must be a whole number from 1 to 10000."
+MAX_PAGE = 10_000
+PAGE_MESSAGE = f"Page must be a whole number from 1 to {MAX_PAGE}."
 
 
 def dollars_to_cents(text: str) -> int:
@@ -52,7 +53,7 @@ class ListingForm(Form):
     """Filters, sort and page of a category or search page."""
 
     page = WholeNumberField("Page", invalid_message=PAGE_MESSAGE, validators=[
-        Optional(), NumberRange(min=1, max=10_000, message=PAGE_MESSAGE)])
+        Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)])
     min_price = PriceField("Minimum price", validators=[Optional(), Length(max=20)])
     max_price = PriceField("Maximum price", validators=[Optional(), Length(max=20)])
     in_stock = LenientBooleanField("In stock only", validators=[Optional(), Length(max=10)])

@@ -20,7 +20,7 @@ from shop.cart import cookie as cart_cookie
 from shop.cart import service as cart_service
 from shop.catalog import media, presenters, service
 from shop.catalog import search as search_service
-from shop.catalog.forms import LISTING_FIELDS, TYPED_FIELDS, ListingForm
+from shop.catalog.forms import LISTING_FIELDS, MAX_PAGE, TYPED_FIELDS, ListingForm
 from shop.engagement.product_page import product_page_extras
 from shop.reviews.service import ratings_for
 from shop.rules import delivery
@@ -130,7 +130,7 @@ def _request_filters() -> tuple[service.ListingFilters, ListingForm | None]:
 
 def _plain_page_number(text: str) -> bool:
     """Digits only, within the form's range (anything else goes through the form)."""
-    return text.isascii() and text.isdigit() and 1 <= int(text) <= 10_000
+    return text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= MAX_PAGE
 
 
 def _dollars(cents: int) -> str:

@@ -218,18 +218,27 @@ def test_a_search_counts_its_matches_by_brand_then_reads_only_a_page_with_result
     assert "GROUP BY product.brand" in listing[0]
 
 
-@pytest.mark.parametrize("page", ["1", "2", "010", "10000", "10001", "0", "-1", "+2", " 2",
-                                  "2 ", "２", "٣", "2.0", "1e3", "", "abc"])
-def test_a_page_number_alone_is_read_as_the_form_reads_it(app, page):
+@pytest.mark.parametrize("pages", [["1"], ["2"], ["010"], ["10000"], ["10001"], ["0"], ["-1"],
+                                   ["+2"], [" 2"], ["2 "], ["２"], ["٣"], ["2.0"], ["1e3"], [""],
+                                   ["abc"], ["7" * 5000], ["2", "3"], ["abc", "2"]])
+def test_a_page_number_alone_is_read_as_the_form_reads_it(app, pages):
     # The next page of a listing skips building the form (shop.catalog.views): whatever the
     # page argument says, the filters, or the refusal, must be the form's.
+    args = MultiDict([("page", page) for page in pages])
+
     def outcome(read):
-        with app.test_request_context("/categories/x", query_string={"page": page}):
+        with app.test_request_context("/categories/x", query_string=args):
             try:
                 return read()
             except BadRequest as refused:
                 return ("400", refused.description)
 
-    fast = outcome(lambda: views._request_filters()[0])
-    by_form = outcome(lambda: views._parse_listing(MultiDict({"page": page}))[1])
-    assert fast == by_form
+    by_form = outcome(lambda: views._parse_listing(args))  # (form, filters) or a refusal
+    expected = by_form if by_form[0] == "400" else (by_form[1], None)
+    assert outcome(views._request_filters) == expected
+
+
+def test_the_next_page_of_a_listing_builds_no_form(app, monkeypatch):
+    monkeypatch.setattr(views, "ListingForm", None)  # building one would fail
+    with app.test_request_context("/categories/x?page=3&utm_source=mail"):
+        assert views._request_filters() == (views.service.ListingFilters(page=3), None)

@@ -133,7 +133,8 @@ def test_shared_rate_limit_storage_draws_no_warning(caplog):
     assert caplog.records == []
 
 
-@pytest.mark.parametrize("address", ["", "http://shop.example"])
+@pytest.mark.parametrize("address", ["", "http://shop.example", "shop.example",
+                                     "ftp://shop.example"])
 def test_production_refuses_to_start_without_an_https_shop_address(monkeypatch, tmp_path,
                                                                      address):
     # given production with a real key but no public https address: links in emails
@@ -144,3 +145,14 @@ def test_production_refuses_to_start_without_an_https_shop_address(monkeypatch, 
     # when / then: the app refuses to start, saying what to set
     with pytest.raises(RuntimeError, match="SHOP_BASE_URL"):
         create_app(ProductionConfig)
+
+
+@pytest.mark.parametrize("address", ["HTTPS://Shop.Example", " https://shop.example "])
+def test_production_reads_the_shop_address_as_the_links_do(monkeypatch, tmp_path, address):
+    # an https address in capitals or with spaces around it is the address links use
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 64)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", address)
+    app = create_app(ProductionConfig)
+    assert (app.config["PREFERRED_URL_SCHEME"], app.config["SERVER_NAME"]) == (
+        "https", "shop.example")
