@@ -654,7 +654,8 @@ def report_mix(runs: dict, hello, memory: dict, counts: dict, backend: str, args
     order = ["home", "category", "product", "search", "browse", "add to cart", "checkout"]
     labels = {"product": "product (Zipf)", "browse": "browse (all four)"}
     names = list(runs)
-    lines = [f"\nMixed: 4 browsing clients (home 10%, category 25%, product 45% Zipf, search 20%) "
+    lines = [f"\nMixed: 4 browsing clients, a connection per request as from nginx (home 10%, "
+             f"category 25%, product 45% Zipf, search 20%) "
              f"while 2% of requests add to cart and 1% check out (stand-in at {MIX_LATENCY[0]} "
              f"± {MIX_LATENCY[1]} ms per API call); {args.mix_seconds} s each, cache empty at "
              f"the start. ratio = hello world's mean latency / the class's (what its req/s "
