@@ -92,10 +92,9 @@ def summarise(kind: str, samples: list[Sample], seconds: float) -> ClassStats:
 
 class Connection:
     """Requests to 127.0.0.1:port, each on a connection of its own, as nginx sends them to
-    an app server (deploy/nginx/shop.conf opens one per request). A kept-alive connection
-    stays with the gunicorn worker that accepted it: four clients on two workers then all
-    ran on one worker in some runs and on both in others, and the same mix measured twice
-    differed by up to 1.75 times."""
+    an app server (deploy/nginx/shop.conf opens one per request). gunicorn keeps a
+    kept-alive connection with the worker that accepted it, so with a few clients the split
+    between workers would be fixed at connect time and vary from run to run."""
 
     def __init__(self, port: int):
         self.port = port
