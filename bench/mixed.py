@@ -120,7 +120,7 @@ def _timed(connection: Connection, kind: str, method: str, path: str, headers=No
     started = time.perf_counter()
     try:
         status, found, _ = connection.request(method, path, headers, body)
-    except OSError:
+    except (OSError, http.client.HTTPException):  # a failed request, counted as one
         return Sample(kind, time.perf_counter() - started, False)
     took = time.perf_counter() - started
     ok = status == expect and location_has in found.get("location", "")
