@@ -1,6 +1,8 @@
 """Configuration read from the environment, one class per way the shop runs."""
+import ipaddress
 import logging
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -169,7 +171,8 @@ def check_production_settings(settings) -> None:
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     base_url = settings.get("SHOP_BASE_URL") or ""
-    if urlsplit(base_url.strip()).scheme != "https":  # (urlsplit lowers the scheme's case)
+    scheme = base_url_settings(base_url)["PREFERRED_URL_SCHEME"] if base_url else ""
+    if scheme != "https":
         raise RuntimeError(
             f"Production needs SHOP_BASE_URL set to the shop's public https:// address (for "
             f"example https://shop.example.com), not {base_url!r}: links in emails (password "
@@ -207,11 +210,28 @@ def warn_about_production_settings(settings) -> None:
                     "one proxy.")
 
 
+# A host name as DNS spells it: dot-separated labels of letters, digits and inner hyphens.
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+def _is_host(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return HOST_NAME.fullmatch(name) is not None
+
+
 def base_url_settings(base_url: str) -> dict:
     """SERVER_NAME, PREFERRED_URL_SCHEME and APPLICATION_ROOT for SHOP_BASE_URL."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment or parts.username:
+    try:
+        parts = urlsplit(base_url.strip())
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:  # that, or an unclosed [IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
+            or not _is_host(parts.hostname) or parts.query or parts.fragment \
+            or parts.username:
         raise RuntimeError(f"SHOP_BASE_URL must look like https://shop.example.com, "
                            f"not {base_url!r}.")
     return {"SERVER_NAME": parts.netloc.lower(), "PREFERRED_URL_SCHEME": parts.scheme,

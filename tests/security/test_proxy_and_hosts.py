@@ -8,7 +8,8 @@ import pytest
 from flask import url_for
 
 from shop import create_app
-from shop.config import BASE_DIR, ProductionConfig, warn_about_production_settings
+from shop.config import (BASE_DIR, ProductionConfig, base_url_settings,
+                         warn_about_production_settings)
 from shop.extensions import limiter
 from tests.helpers import csrf_token
 
@@ -156,3 +157,20 @@ def test_production_reads_the_shop_address_as_the_links_do(monkeypatch, tmp_path
     app = create_app(ProductionConfig)
     assert (app.config["PREFERRED_URL_SCHEME"], app.config["SERVER_NAME"]) == (
         "https", "shop.example")
+
+
+@pytest.mark.parametrize("address", [
+    "https://shop example.com", "https://*.example.com", "https://shop.example.com:port",
+    "https://[::1", "https://shop.example.com\x00", "https://user:pw@shop.example.com",
+    "https://", "https://shop.example.com?x=1", "shop.example.com"])
+def test_a_malformed_shop_address_is_refused_with_a_clear_message(address):
+    with pytest.raises(RuntimeError, match="SHOP_BASE_URL must look like"):
+        base_url_settings(address)
+
+
+@pytest.mark.parametrize("address, server_name", [
+    ("https://shop.example.com", "shop.example.com"), ("http://127.0.0.1:5000", "127.0.0.1:5000"),
+    ("https://Shop.Example.com/store/", "shop.example.com"), ("https://[::1]:8443", "[::1]:8443"),
+    ("https://xn--fitness-9ya.example", "xn--fitness-9ya.example")])
+def test_a_well_formed_shop_address_is_taken(address, server_name):
+    assert base_url_settings(address)["SERVER_NAME"] == server_name
