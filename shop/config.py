@@ -210,29 +210,50 @@ def warn_about_production_settings(settings) -> None:
                     "one proxy.")
 
 
-# A host name as DNS spells it: dot-separated labels of letters, digits and inner hyphens.
-HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# A host name as DNS spells it, lowercase (urlsplit's hostname is): dot-separated labels
+# of letters, digits and inner hyphens.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]+)*/?")  # plain path segments, nothing to escape
 
 
-def _is_host(name: str) -> bool:
+def _link_host(hostname: str) -> str | None:
+    """The host as links spell it (an IDN in its xn-- form, an IPv6 address in brackets),
+    or None when it is neither a host name nor an IP address."""
     try:
-        ipaddress.ip_address(name)
-        return True
+        address = ipaddress.ip_address(hostname)
+        return f"[{address}]" if address.version == 6 else str(address)
     except ValueError:
-        return HOST_NAME.fullmatch(name) is not None
+        pass
+    try:
+        name = hostname.encode("idna").decode("ascii")  # bücher.example: xn--bcher-kva.example
+    except UnicodeError:
+        return None
+    # a last label of digits only reads as an IPv4 address to browsers (127.1, 2130706433)
+    if not _HOST_NAME.fullmatch(name) or len(name) > 253 or name.rsplit(".", 1)[-1].isdigit():
+        return None
+    return name
 
 
 def base_url_settings(base_url: str) -> dict:
     """SERVER_NAME, PREFERRED_URL_SCHEME and APPLICATION_ROOT for SHOP_BASE_URL."""
+    refused = RuntimeError(f"SHOP_BASE_URL must look like https://shop.example.com, "
+                           f"not {base_url!r}.")
     try:
         parts = urlsplit(base_url.strip())
-        _ = parts.port  # raises ValueError for a port that is not a number
-    except ValueError:  # that, or an unclosed [IPv6 address
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
-            or not _is_host(parts.hostname) or parts.query or parts.fragment \
-            or parts.username:
-        raise RuntimeError(f"SHOP_BASE_URL must look like https://shop.example.com, "
-                           f"not {base_url!r}.")
-    return {"SERVER_NAME": parts.netloc.lower(), "PREFERRED_URL_SCHEME": parts.scheme,
+        port = parts.port
+    except ValueError:  # a port that is not a number, an unclosed [, ...
+        raise refused from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or port == 0 \
+            or parts.query or parts.fragment or not _PATH.fullmatch(parts.path):
+        raise refused
+    # the address part must be exactly a host and a port: no sign-in, nothing left over
+    given = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    given += f":{port}" if port is not None else ""
+    host = _link_host(parts.hostname)
+    if host is None or parts.netloc.lower() != given:
+        raise refused
+    server_name = host if port in (None, DEFAULT_PORTS[parts.scheme]) else f"{host}:{port}"
+    return {"SERVER_NAME": server_name, "PREFERRED_URL_SCHEME": parts.scheme,
             "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}

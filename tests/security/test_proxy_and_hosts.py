@@ -162,15 +162,25 @@ def test_production_reads_the_shop_address_as_the_links_do(monkeypatch, tmp_path
 @pytest.mark.parametrize("address", [
     "https://shop example.com", "https://*.example.com", "https://shop.example.com:port",
     "https://[::1", "https://shop.example.com\x00", "https://user:pw@shop.example.com",
-    "https://", "https://shop.example.com?x=1", "shop.example.com"])
+    "https://:pw@shop.example.com", "https://@shop.example.com", "https://", "shop.example.com",
+    "https://shop.example.com?x=1", "https://2130706433", "https://127.1", "https://999.1.1.1",
+    "https://[::1]x", "https://[::1]:", "https://shop.example.com:", "https://shop.example.com:0",
+    "https://shop.example.com:0443", "https://shop_internal", "https://shop.example.com/a b",
+    "https://shop.example.com//evil.example", "https://shop.example.com/<x>"])
 def test_a_malformed_shop_address_is_refused_with_a_clear_message(address):
     with pytest.raises(RuntimeError, match="SHOP_BASE_URL must look like"):
         base_url_settings(address)
 
 
-@pytest.mark.parametrize("address, server_name", [
-    ("https://shop.example.com", "shop.example.com"), ("http://127.0.0.1:5000", "127.0.0.1:5000"),
-    ("https://Shop.Example.com/store/", "shop.example.com"), ("https://[::1]:8443", "[::1]:8443"),
-    ("https://xn--fitness-9ya.example", "xn--fitness-9ya.example")])
-def test_a_well_formed_shop_address_is_taken(address, server_name):
-    assert base_url_settings(address)["SERVER_NAME"] == server_name
+@pytest.mark.parametrize("address, server_name, root", [
+    ("https://shop.example.com", "shop.example.com", "/"),
+    ("http://127.0.0.1:5000", "127.0.0.1:5000", "/"),
+    ("https://Shop.Example.com/store/", "shop.example.com", "/store"),
+    ("https://shop.example.com:443", "shop.example.com", "/"),
+    ("https://shop.example.com:8443", "shop.example.com:8443", "/"),
+    ("https://[::1]:8443", "[::1]:8443", "/"),
+    ("https://bücher.example", "xn--bcher-kva.example", "/"),
+    ("http://localhost:5000", "localhost:5000", "/")])
+def test_a_well_formed_shop_address_is_taken(address, server_name, root):
+    settings = base_url_settings(address)
+    assert (settings["SERVER_NAME"], settings["APPLICATION_ROOT"]) == (server_name, root)
