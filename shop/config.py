@@ -8,8 +8,12 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Keys that were ever written in this source: anyone can sign cookies with them.
-PUBLIC_SECRET_KEYS = frozenset({"dev-insecure-secret-change-me",
-                                "testing-secret-key-not-for-production"})
+PUBLIC_SECRET_KEYS = frozenset({  # published in this repository: never a production key
+    "dev-insecure-secret-change-me",
+    "testing-secret-key-not-for-production",
+    # deploy/README's shop.env placeholder until 5 Dec 2026 (systemd keeps it as written)
+    "<64 random hex characters: python3 -c 'import secrets; print(secrets.token_hex(32))'>",
+})
 STRIPE_API_ORIGIN = "https://api.stripe.com"
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 

@@ -45,6 +45,15 @@ def test_production_refuses_a_missing_or_public_secret_key(monkeypatch, key):
         create_app(ProductionConfig)
 
 
+def test_production_refuses_the_placeholder_deploy_readme_once_showed(monkeypatch):
+    # systemd keeps an unfilled placeholder as the value: 80 characters, so long enough
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "<64 random hex characters: python3 -c "
+                        "'import secrets; print(secrets.token_hex(32))'>")
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", "https://shop.example")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
 def test_development_makes_a_private_random_key_once_and_reuses_it(
         no_secret_key_in_environment, tmp_path):
     # given no SECRET_KEY and no key file yet
