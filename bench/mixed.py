@@ -170,26 +170,21 @@ def _buyers(port: int, standin_port: int, carts: list[tuple[str, str]],
     samples, lock = [], threading.Lock()
     slots = threading.Semaphore(BUYER_THREADS)
     counters = {"checkout": 0, "add to cart": 0}
-    local = threading.local()
     left = {"checkout": 0, "add to cart": 0}
-
-    def connection() -> Connection:
-        if not hasattr(local, "connection"):
-            local.connection = Connection(port)
-        return local.connection
+    connection = Connection(port)  # a new connection per request: threads may share it
 
     def run(kind: str, number: int) -> None:
         try:
             if kind == "checkout":
                 cookie, body = carts[number % len(carts)]
-                sample = _timed(connection(), kind, "POST", "/checkout", {
+                sample = _timed(connection, kind, "POST", "/checkout", {
                     "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
                     body, expect=303, location_has=f":{standin_port}/")
             else:
                 jar, token = add_sessions[number % len(add_sessions)]
                 body = urlencode({"csrf_token": token, "sku": random.choice(skus),
                                   "quantity": "1", "next": "/"})
-                sample = _timed(connection(), kind, "POST", "/cart/add", {
+                sample = _timed(connection, kind, "POST", "/cart/add", {
                     "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
                     "Content-Type": "application/x-www-form-urlencoded"}, body, expect=303)
             with lock:
