@@ -111,9 +111,6 @@ class Connection:
         finally:
             conn.close()
 
-    def close(self) -> None:
-        """Nothing is kept open between requests."""
-
 
 def _timed(connection: Connection, kind: str, method: str, path: str, headers=None, body=None,
            expect=200, location_has: str = "") -> Sample:
@@ -157,7 +154,6 @@ def _browser(index: int, port: int, s: Scenarios, deadline: float, tickets, resu
             continue  # without checkouts, the same draws leave them out
         kind = rng.choices(kinds, weights)[0]
         samples.append(_timed(connection, kind, "GET", _browse_path(kind, s, rng)))
-    connection.close()
     results.put(samples)
 
 
@@ -255,7 +251,6 @@ def _hello_client(port: int, deadline: float, results) -> None:
     samples = []
     while time.perf_counter() < deadline:
         samples.append(_timed(connection, "hello", "GET", "/"))
-    connection.close()
     results.put(samples)
 
 

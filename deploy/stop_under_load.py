@@ -13,13 +13,14 @@ import argparse
 import collections
 import http.client
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from deploy.stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
@@ -32,12 +33,6 @@ def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
     return [b"ok"]
 '''
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def post(port: int) -> str:
