@@ -156,13 +156,17 @@ def _queue_confirmation(alert: BackInStockRequest, product_name: str) -> None:
                 emails.queue("back_in_stock_confirm", key, alert.email, CONFIRM_SUBJECT,
                              "back_in_stock_confirm.txt", product_name=product_name,
                              confirm_url=emails.absolute_url("engagement.restock_confirm",
-                                                      token=alert.token),
-                             unsubscribe_url=emails.absolute_url("engagement.restock_unsubscribe",
-                                                          token=alert.token),
+                                                             token=alert.token),
+                             unsubscribe_url=_unsubscribe_page(alert.token),
                              list_unsubscribe_url=_one_click(alert.token))
             return
         except IntegrityError:
             continue  # taken meanwhile by a request at the same moment: try the next
+
+
+def _unsubscribe_page(token: str) -> str:
+    """The page with the reader's own "Stop these alerts" button (the email's link)."""
+    return emails.absolute_url("engagement.restock_unsubscribe", token=token)
 
 
 def _one_click(token: str) -> str:
@@ -248,8 +252,7 @@ def stock_received(variant_id: int, delta: int) -> int:
                      f"Back in stock: {item['name']}", "back_in_stock.txt",
                      product_name=item["name"], option=item["option_value"],
                      product_url=product_url,
-                     unsubscribe_url=emails.absolute_url("engagement.restock_unsubscribe",
-                                                  token=alert["token"]),
+                     unsubscribe_url=_unsubscribe_page(alert["token"]),
                      list_unsubscribe_url=_one_click(alert["token"]))
     return len(due)
 
