@@ -275,6 +275,11 @@ def test_alert_emails_offer_the_mail_client_a_one_click_unsubscribe(app, sold_ou
         assert sent[subject]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "https://shop.test/back-in-stock/unsubscribe/" in \
         sent["Back in stock: Power Rack"].get_payload()
+    # and the link in each email's text is the button page, never the one-click address
+    page = f"https://shop.test/back-in-stock/unsubscribe/{alerts()[0].token}"
+    for subject in (restock.CONFIRM_SUBJECT, "Back in stock: Power Rack"):
+        body = sent[subject].get_payload()
+        assert page in body and one_click not in body
     # and an order email has none: it is not something to unsubscribe from
     [order_mail] = [m for s, m in sent.items() if s.startswith("Order ")]
     assert order_mail["List-Unsubscribe"] is None
