@@ -169,7 +169,18 @@ def check_production_settings(settings) -> None:
     if settings.get("ENV_NAME") != "production":
         return
     key = settings.get("SECRET_KEY") or ""
-    if key in PUBLIC_SECRET_KEYS or len(key) < 32:
+    if key in PUBLIC_SECRET_KEYS:
+        raise RuntimeError(
+            "Production's SECRET_KEY is one published in this repository: anyone can sign "
+            "sessions with it. Set a new random one (python -c 'import secrets; "
+            "print(secrets.token_hex(32))'); everyone signed in is signed out."
+        )
+    if any(character.isspace() or character in "<>" for character in key):
+        raise RuntimeError(
+            "Production's SECRET_KEY looks like a placeholder (spaces or <>), not a random "
+            "value: set one with python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    if len(key) < 32:
         raise RuntimeError(
             "Production needs SECRET_KEY set to a random value of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."

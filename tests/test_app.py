@@ -54,6 +54,15 @@ def test_production_refuses_the_placeholder_deploy_readme_once_showed(monkeypatc
         create_app(ProductionConfig)
 
 
+@pytest.mark.parametrize("key", ["<paste 64 random hex characters from secrets.token_hex>",
+                                 "a" * 40 + " " + "b" * 40])
+def test_production_refuses_a_key_that_looks_like_a_placeholder(monkeypatch, key):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    monkeypatch.setattr(ProductionConfig, "SHOP_BASE_URL", "https://shop.example")
+    with pytest.raises(RuntimeError, match="placeholder"):
+        create_app(ProductionConfig)
+
+
 def test_development_makes_a_private_random_key_once_and_reuses_it(
         no_secret_key_in_environment, tmp_path):
     # given no SECRET_KEY and no key file yet
