@@ -4,15 +4,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from shop.accounts import service, sessions
 from shop.accounts.forms import LoginForm, PasswordForm
-from shop.extensions import limiter, rate_limit
+from shop.extensions import rate_limit, rate_limited
 from shop.redirects import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(rate_limit("RATE_LIMIT_LOGIN_ACCOUNT"), methods=["POST"],
+@rate_limited(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+@rate_limited(rate_limit("RATE_LIMIT_LOGIN_ACCOUNT"), methods=["POST"],
                key_func=sessions.login_account_key,
                exempt_when=sessions.has_device_cookie_for_typed_account,
                deduct_when=lambda response: response.status_code != 303)

@@ -9,7 +9,7 @@ from shop.forms import first_error
 from shop.cart.forms import (AddToCartForm, DestinationForm, DiscountCodeForm, RemoveDiscountForm,
                              RemoveLineForm, UpdateLineForm)
 from shop.discounts import service as discounts
-from shop.extensions import limiter, rate_limit
+from shop.extensions import rate_limit, rate_limited
 from shop.rules import shipping
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -117,7 +117,7 @@ def destination():
 
 @bp.post("/discount")
 # Codes must not be guessed: bound the tries one client makes (applied codes do not count).
-@limiter.limit(rate_limit("RATE_LIMIT_DISCOUNT_CODES"), scope="discount-codes",
+@rate_limited(rate_limit("RATE_LIMIT_DISCOUNT_CODES"), scope="discount-codes",
                deduct_when=lambda response: response.status_code != 303)
 def apply_discount():
     """Put a discount code on the cart, or say why it can't be used."""

@@ -8,7 +8,7 @@ from shop.accounts.customers.sessions import current_customer
 from shop.cart import cookie, service as cart_service
 from shop.checkout import service
 from shop.checkout.forms import CheckoutForm
-from shop.extensions import csrf, db, limiter, rate_limit
+from shop.extensions import csrf, db, rate_limit, rate_limited
 from shop.orders.models import Order
 from shop.payments import gateway, service as payments
 from shop.payments.client import stripe_client
@@ -24,9 +24,9 @@ def _summary_for(form: CheckoutForm, cart, lines):
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
-@limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
+@rate_limited(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
 # Each started checkout holds stock for up to 30 minutes: bound how many one client starts.
-@limiter.limit(rate_limit("RATE_LIMIT_CHECKOUT_STARTS"), methods=["POST"], scope="checkout-starts",
+@rate_limited(rate_limit("RATE_LIMIT_CHECKOUT_STARTS"), methods=["POST"], scope="checkout-starts",
                deduct_when=lambda response: response.status_code == 303)
 def checkout():
     cart = cart_service.find_cart(cookie.read().token)

@@ -10,7 +10,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 
 from shop.engagement import restock
 from shop.engagement.forms import BackInStockForm, TokenForm
-from shop.extensions import csrf, limiter
+from shop.extensions import csrf, rate_limited
 from shop.forms import first_error
 
 bp = Blueprint("engagement", __name__)
@@ -27,7 +27,7 @@ def _product_url(slug_sku: tuple[str, str] | None = None):
 
 
 @bp.post("/back-in-stock")
-@limiter.limit(_limit)
+@rate_limited(_limit)
 def restock_request():
     form = BackInStockForm()
     back = restock.product_of_sku(form.sku.data or "")

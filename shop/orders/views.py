@@ -7,7 +7,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    session, url_for)
 
 from shop import clock
-from shop.extensions import db, limiter, rate_limit
+from shop.extensions import db, rate_limit, rate_limited
 from shop.forms import first_error
 from shop.orders import aftercare, service
 from shop.orders.forms import ClaimForm, ReturnForm, TrackForm
@@ -27,7 +27,7 @@ def _remember(number: str) -> None:
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(rate_limit("RATE_LIMIT_ORDER_LOOKUP"), methods=["POST"])
+@rate_limited(rate_limit("RATE_LIMIT_ORDER_LOOKUP"), methods=["POST"])
 def track():
     form = TrackForm(number=request.args.get("number", ""))
     if form.validate_on_submit():
@@ -91,7 +91,7 @@ def _posted_form(number: str, form_class):
 
 
 @bp.post("/track/<number>/return")
-@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+@rate_limited(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 def ask_return(number):
     order, form, line = _posted_form(number, ReturnForm)
     if line is None:
@@ -108,7 +108,7 @@ def ask_return(number):
 
 
 @bp.post("/track/<number>/claim")
-@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+@rate_limited(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 def ask_claim(number):
     order, form, line = _posted_form(number, ClaimForm)
     if line is None:

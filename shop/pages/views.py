@@ -3,7 +3,7 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from shop.extensions import limiter, rate_limit
+from shop.extensions import rate_limit, rate_limited
 from shop.pages.forms import ContactForm
 from shop.pages.service import receive_message
 from shop.rules import delivery, returns, shipping, warranty
@@ -57,7 +57,7 @@ def warranty_page():
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@limiter.limit(rate_limit("RATE_LIMIT_CONTACT"), methods=["POST"])
+@rate_limited(rate_limit("RATE_LIMIT_CONTACT"), methods=["POST"])
 def contact():
     form = ContactForm(topic=request.args.get("topic", "choosing"))
     if form.validate_on_submit():

@@ -2,7 +2,7 @@
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 
-from shop.extensions import limiter
+from shop.extensions import rate_limited
 from shop.reviews import service
 from shop.reviews.forms import ReviewForm
 
@@ -16,7 +16,7 @@ def _limit():
 
 
 @bp.route("/products/<slug>/review", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@rate_limited(_limit, methods=["POST"])
 def write_review(slug):
     product = service.product_to_review(slug)
     if product is None:

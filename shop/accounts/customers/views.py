@@ -8,7 +8,7 @@ from shop.accounts.customers.forms import (ButtonForm, DeleteAccountForm, Forgot
                                            PasswordForm, ResetForm, SignInForm, SignUpForm)
 from shop.accounts.customers.sessions import current_customer, customer_required
 from shop.accounts.service import AccountError
-from shop.extensions import limiter, rate_limit
+from shop.extensions import rate_limit, rate_limited
 from shop.redirects import safe_next
 
 bp = Blueprint("customer", __name__, url_prefix="/account")
@@ -28,8 +28,8 @@ def _posted_status() -> int:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
-@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key)
+@rate_limited(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key)
 def sign_up():
     form = SignUpForm()
     if form.validate_on_submit():
@@ -46,8 +46,8 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
-@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key,
+@rate_limited(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key,
                exempt_when=sessions.has_device_cookie_for_typed_account,
                deduct_when=lambda response: response.status_code != 303)
 def sign_in():
@@ -73,7 +73,7 @@ def sign_out():
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_CLIENT, methods=["POST"])
 @customer_required
 def verify(token):
     """The emailed link shows a button; the POST verifies (mail scanners only GET). Only
@@ -94,7 +94,7 @@ def verify(token):
 
 
 @bp.post("/verify/resend")
-@limiter.limit(PER_CLIENT)
+@rate_limited(PER_CLIENT)
 @customer_required
 def resend_verification():
     if not ButtonForm().validate_on_submit():
@@ -108,8 +108,8 @@ def resend_verification():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
-@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key)
+@rate_limited(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key)
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
@@ -121,7 +121,7 @@ def forgot():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_CLIENT, methods=["POST"])
 def reset(token):
     if service.customer_for_reset(token) is None:
         flash("This reset link has expired or was already used. Ask for a new one.", "error")
@@ -141,7 +141,7 @@ def reset(token):
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_CLIENT, methods=["POST"])
 @customer_required
 def password():
     form = PasswordForm()
@@ -159,7 +159,7 @@ def password():
 
 
 @bp.route("/delete", methods=["GET", "POST"])
-@limiter.limit(PER_CLIENT, methods=["POST"])
+@rate_limited(PER_CLIENT, methods=["POST"])
 @customer_required
 def delete():
     form = DeleteAccountForm()
