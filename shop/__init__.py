@@ -20,8 +20,8 @@ from shop.accounts.sessions import load_staff
 from shop.accounts.views import bp as accounts_bp
 from shop.accounts.customers.order_views import bp as customer_bp
 from shop.backoffice.views import bp as admin_bp
-from shop.extensions import (check_rate_limits, csrf, db, limiter, login_manager, mail,
-                              migrate)
+from shop.extensions import (check_limited_views, check_rate_limits, csrf, db, limiter,
+                              login_manager, mail, migrate)
 from shop.health import bp as health_bp
 from shop.orders.views import bp as orders_bp
 from shop.pages.views import bp as pages_bp
@@ -57,6 +57,9 @@ def create_app(config=None) -> Flask:
     register_errorhandlers(app)
     templating.register(app)  # after the blueprints: the admin menu lists what exists
     security.register(app)
+    # after the shop's other checks, as when each limited view checked its own limits
+    app.before_request(check_rate_limits)
+    check_limited_views(app)
     commands.register(app)
     return app
 
@@ -83,7 +86,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
-    app.before_request(check_rate_limits)  # where Flask-Limiter's own check was (auto_check)
     login_manager.init_app(app)
     login_manager.user_loader(load_staff)
     web_cache.init_app(app)

@@ -22,11 +22,12 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 csrf = CSRFProtect()
 mail = Mail()
-# Rate limits are declared on views with `rate_limited`, and Flask-Limiter checks them in
-# `check_rate_limits`, only for the views that have one. Its own check of every request
-# (auto_check) cost 0.075 ms of CPU a request: a quarter of a cached catalog page, which
-# has no limit. RATELIMIT_DEFAULT (a limit on every view) still works; Flask-Limiter's
-# RATELIMIT_APPLICATION and limits on whole blueprints are not checked this way.
+# Rate limits are declared on views with `rate_limited`, and checked by `check_rate_limits`
+# for those views only. Flask-Limiter's own check of every request (auto_check) cost
+# 0.075 ms of CPU a request: a quarter of a cached catalog page, which has no limit.
+# Supported: limits on views, stacked and with methods/exempt_when/deduct_when, and
+# RATELIMIT_DEFAULT (a limit on every view). Not checked this way, so refused by
+# `check_limited_views`: RATELIMIT_APPLICATION; not used: limits on whole blueprints.
 limiter = Limiter(key_func=get_remote_address, auto_check=False)
 _limited_views: set[str] = set()
 login_manager = LoginManager()
@@ -37,7 +38,10 @@ login_manager.session_protection = "strong"
 
 def rate_limited(limit_value, **options):
     """`limiter.limit(...)` for a view function: the limit, checked before the view runs
-    (by `check_rate_limits`). Stack it for several limits, as `limiter.limit`."""
+    (by `check_rate_limits`). Stack it for several limits, as `limiter.limit`. Put it
+    right under the route, above any other decorator (those keep the view's name with
+    functools.wraps); `check_limited_views` refuses to start if a limited view's name
+    is not the routed one."""
     declare = limiter.limit(limit_value, **options)
 
     def decorate(view):
@@ -48,11 +52,30 @@ def rate_limited(limit_value, **options):
 
 def check_rate_limits() -> None:
     """Before each request: Flask-Limiter's check of this view's limits, when it has any,
-    or when RATELIMIT_DEFAULT sets a limit for every view. Raises RateLimitExceeded (429)."""
+    or when RATELIMIT_DEFAULT sets a limit for every view. Raises RateLimitExceeded (429).
+
+    OPTIONS is never checked: Flask answers it without the view, and a web page can make
+    a visitor's browser send it (a preflight) to use up the visitor's tries."""
+    if request.method == "OPTIONS":
+        return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and (_view_name(view) in _limited_views
                              or current_app.config.get("RATELIMIT_DEFAULT")):
         limiter.check()
+
+
+def check_limited_views(app) -> None:
+    """At start-up, once the blueprints are registered: every view declared with
+    `rate_limited` is routed under its own name (a decorator above it without
+    functools.wraps would hide it, and its limit would never be checked), and no setting
+    asks for limits that `check_rate_limits` does not check."""
+    routed = {_view_name(view) for view in app.view_functions.values()}
+    hidden = sorted(_limited_views - routed)
+    if hidden:
+        raise RuntimeError(f"Rate-limited views not routed under their own names: {hidden}. "
+                           "Put @rate_limited right under the route decorator.")
+    if app.config.get("RATELIMIT_APPLICATION"):
+        raise RuntimeError("RATELIMIT_APPLICATION is not supported: use RATELIMIT_DEFAULT.")
 
 
 def _view_name(view) -> str:

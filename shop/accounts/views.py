@@ -13,9 +13,9 @@ bp = Blueprint("accounts", __name__, url_prefix="/admin")
 @bp.route("/login", methods=["GET", "POST"])
 @rate_limited(rate_limit("RATE_LIMIT_LOGIN"), methods=["POST"])
 @rate_limited(rate_limit("RATE_LIMIT_LOGIN_ACCOUNT"), methods=["POST"],
-               key_func=sessions.login_account_key,
-               exempt_when=sessions.has_device_cookie_for_typed_account,
-               deduct_when=lambda response: response.status_code != 303)
+              key_func=sessions.login_account_key,
+              exempt_when=sessions.has_device_cookie_for_typed_account,
+              deduct_when=lambda response: response.status_code != 303)
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -118,7 +118,7 @@ def destination():
 @bp.post("/discount")
 # Codes must not be guessed: bound the tries one client makes (applied codes do not count).
 @rate_limited(rate_limit("RATE_LIMIT_DISCOUNT_CODES"), scope="discount-codes",
-               deduct_when=lambda response: response.status_code != 303)
+              deduct_when=lambda response: response.status_code != 303)
 def apply_discount():
     """Put a discount code on the cart, or say why it can't be used."""
     form = DiscountCodeForm()

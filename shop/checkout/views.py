@@ -27,7 +27,7 @@ def _summary_for(form: CheckoutForm, cart, lines):
 @rate_limited(rate_limit("RATE_LIMIT_CHECKOUT"), methods=["POST"])
 # Each started checkout holds stock for up to 30 minutes: bound how many one client starts.
 @rate_limited(rate_limit("RATE_LIMIT_CHECKOUT_STARTS"), methods=["POST"], scope="checkout-starts",
-               deduct_when=lambda response: response.status_code == 303)
+              deduct_when=lambda response: response.status_code == 303)
 def checkout():
     cart = cart_service.find_cart(cookie.read().token)
     lines = []

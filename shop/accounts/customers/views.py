@@ -48,8 +48,8 @@ def sign_up():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @rate_limited(PER_CLIENT, methods=["POST"])
 @rate_limited(PER_ACCOUNT, methods=["POST"], key_func=sessions.account_key,
-               exempt_when=sessions.has_device_cookie_for_typed_account,
-               deduct_when=lambda response: response.status_code != 303)
+              exempt_when=sessions.has_device_cookie_for_typed_account,
+              deduct_when=lambda response: response.status_code != 303)
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
