@@ -57,7 +57,8 @@ def create_app(config=None) -> Flask:
     register_errorhandlers(app)
     templating.register(app)  # after the blueprints: the admin menu lists what exists
     security.register(app)
-    # after the shop's other checks, as when each limited view checked its own limits
+    # after the app's other checks (CSRF among them: a forged POST uses up no tries), but
+    # before a blueprint's own (the back office's staff check), as Flask runs app hooks first
     app.before_request(check_rate_limits)
     check_limited_views(app)
     commands.register(app)

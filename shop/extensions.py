@@ -25,9 +25,10 @@ mail = Mail()
 # Rate limits are declared on views with `rate_limited`, and checked by `check_rate_limits`
 # for those views only. Flask-Limiter's own check of every request (auto_check) cost
 # 0.075 ms of CPU a request: a quarter of a cached catalog page, which has no limit.
-# Supported: limits on views, stacked and with methods/exempt_when/deduct_when, and
-# RATELIMIT_DEFAULT (a limit on every view). Not checked this way, so refused by
-# `check_limited_views`: RATELIMIT_APPLICATION; not used: limits on whole blueprints.
+# Checked: limits on views (stacked, with methods, exempt_when, deduct_when), and
+# RATELIMIT_DEFAULT (a limit on every view). Not checked this way: RATELIMIT_APPLICATION
+# (refused at start-up), RATELIMIT_META, limits on whole blueprints, and `limiter.limit`
+# used directly (tests/security/test_rate_limits.py fails on one).
 limiter = Limiter(key_func=get_remote_address, auto_check=False)
 _limited_views: set[str] = set()
 login_manager = LoginManager()
@@ -38,10 +39,11 @@ login_manager.session_protection = "strong"
 
 def rate_limited(limit_value, **options):
     """`limiter.limit(...)` for a view function: the limit, checked before the view runs
-    (by `check_rate_limits`). Stack it for several limits, as `limiter.limit`. Put it
-    right under the route, above any other decorator (those keep the view's name with
-    functools.wraps); `check_limited_views` refuses to start if a limited view's name
-    is not the routed one."""
+    (by `check_rate_limits`). Stack it for several limits, as `limiter.limit`.
+
+    A view is known by its module and name, so put it right under the route decorator,
+    and let any decorator under it keep the view's name (functools.wraps):
+    `check_limited_views` refuses to start when a limited name is not a routed view's."""
     declare = limiter.limit(limit_value, **options)
 
     def decorate(view):
@@ -67,8 +69,8 @@ def check_rate_limits() -> None:
 def check_limited_views(app) -> None:
     """At start-up, once the blueprints are registered: every view declared with
     `rate_limited` is routed under its own name (a decorator above it without
-    functools.wraps would hide it, and its limit would never be checked), and no setting
-    asks for limits that `check_rate_limits` does not check."""
+    functools.wraps would hide it, and its limit would never be checked); and
+    RATELIMIT_APPLICATION, which `check_rate_limits` would not check, is refused."""
     routed = {_view_name(view) for view in app.view_functions.values()}
     hidden = sorted(_limited_views - routed)
     if hidden:

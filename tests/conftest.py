@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import g
 
 from shop import create_app
+from shop.catalog.models import Product, Variant
 from shop.config import normalise_database_url
 from shop.extensions import db
 
@@ -161,8 +162,17 @@ def app(backend, tmp_path, app_settings, request):
             else:
                 _empty_postgresql_tables()
         yield app
+        db.session.rollback()
+        # listings and search rely on it (shop/catalog/service.py): no test may break it
+        assert published_without_variants() == [], "a published product has no variant"
         db.session.remove()
         db.engine.dispose()
+
+
+def published_without_variants() -> list[str]:
+    return db.session.scalars(sa.select(Product.slug).where(
+        Product.status == "published",
+        ~sa.exists().where(Variant.product_id == Product.id))).all()
 
 
 @pytest.fixture

@@ -132,8 +132,9 @@ def match_params(groups, dialect: str) -> dict:
 
 # --- statements ---------------------------------------------------------------------------
 # Every published product has a variant (publishing refuses a product without one, and
-# variants are never deleted: tests/backoffice/test_catalog_admin.py, test_catalog_csv.py),
-# so the match counts read `product` alone; the page itself joins the variants.
+# variants are never deleted: tests/backoffice/test_catalog_admin.py, test_catalog_csv.py,
+# and tests/conftest.py checks it after every test), so the match counts read `product`
+# alone; the page itself joins the variants.
 
 _P, _V = Product.__table__, Variant.__table__
 _CARD = (_P.c.id, _P.c.slug, _P.c.name, _P.c.brand, _P.c.short_description, _P.c.image_path,

@@ -134,6 +134,9 @@ def seed_demo(products=None, categories=None, upload_dir=None) -> dict:
             created["earlier demo rows given pictures and specs"] += _fill_in_demo_product(
                 product, spec, product.id in has_pictures, upload_dir)
             continue
+        if all(v["sku"] in existing_skus for v in spec["variants"]):
+            continue  # in the catalog already, under another slug (renamed): made again, it
+            #           would have no variant, and listings and search rely on one
         category = by_slug[spec["category"]]
         product = Product(
             slug=spec["slug"], name=spec["name"], brand=spec["brand"], category=category,

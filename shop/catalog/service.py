@@ -168,10 +168,9 @@ def _listing_statement(shape: tuple, dialect: str):
     Without price or stock conditions the page of products is chosen from the product
     table alone (an index covers scope and order), and variants are summed for those
     products only. With them, variants are summarised for the products in scope only.
-    Every published product has a variant (publishing refuses a product without one, and
-    variants are never deleted: tests/backoffice/test_catalog_admin.py,
-    test_catalog_csv.py), so choosing from `product` alone lists no product without one:
-    asking each row for a variant had made a large category's page twice as slow.
+    Every published product has a variant (see the note in shop/catalog/search.py), so
+    choosing from `product` alone lists no product without one: asking each row for a
+    variant had made a large category's page query twice as slow.
     """
     by_category, brand, min_price, max_price, in_stock, sort = shape
     scope = [_P.c.status == "published"]

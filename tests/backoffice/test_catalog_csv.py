@@ -267,6 +267,22 @@ def test_apply_creates_drafts_and_publishes_only_clean_rows_that_ask(as_manager,
     assert as_manager.get("/products/wall-ball").status_code == 200
 
 
+def test_a_row_publishing_a_product_without_a_variant_is_an_error(as_manager, catalog):
+    # given the draft Flat Bench, which has no variant; listings and search rely on every
+    # published product having one (shop/catalog/service.py, search.py)
+    before = snapshot()
+    # when a file publishes it with a product row and no variant
+    no_variant = {name: "" for name in ("sku", "option_name", "option_value", "price",
+                                        "compare_at", "weight_g", "length_cm", "width_cm",
+                                        "height_cm", "low_stock_threshold")}
+    response = preview(as_manager, to_csv([row(product_slug="flat-bench", name="Flat Bench",
+                                                status="published", **no_variant)]))
+    # then the row is refused and nothing changes
+    assert errors_by_row(response) == {
+        2: ["status: a published product needs at least one variant."]}
+    assert snapshot() == before
+
+
 def test_a_published_row_with_blocked_copy_is_an_error(as_manager, catalog):
     response = preview(as_manager, to_csv([row(
         status="published", short_description="Medically approved to treat anxiety.")]))

@@ -88,3 +88,19 @@ def test_seeding_refreshes_cached_pages(app, client):
     home = client.get("/").get_data(as_text=True)
     featured = [str(escape(card.name)) for card in featured_products()]
     assert featured and all(name in home for name in featured)
+
+
+def test_seeding_again_after_a_rename_makes_no_product_without_a_variant(app):
+    # given the demo catalog, and a manager who renamed a product's slug
+    seed_demo()
+    product = db.session.scalar(select(Product).where(Product.slug == "rubber-hex-dumbbell"))
+    product.slug = "hex-dumbbells"
+    db.session.commit()
+    before = counts()
+    # when the demo is seeded again: the old slug is new to it, its SKUs are not
+    seed_demo()
+    # then nothing is made again (a product with no variant would break listings and
+    # search, which rely on every published product having one), and nothing fails
+    assert db.session.scalar(select(Product).where(Product.slug == "rubber-hex-dumbbell")) \
+        is None
+    assert counts() == before

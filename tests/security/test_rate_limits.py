@@ -95,6 +95,20 @@ def test_options_requests_use_up_no_tries(app, client):
     assert statuses[:2] != [429, 429] and statuses[2] == 429, statuses
 
 
+def test_a_post_without_a_csrf_token_uses_up_no_tries(app, client):
+    # given a limit of 2 order lookups a minute
+    app.config["RATE_LIMIT_ORDER_LOOKUP"] = "2 per minute"
+    limiter.reset()
+    data = {"number": "IO-AAAA-BBBB", "email": "a@example.com"}
+    # when a forged form (no token) is posted three times, then the visitor's own twice
+    assert [client.post("/track", data=data).status_code for _ in range(3)] == [400] * 3
+    token = csrf_token(client, "/track")
+    statuses = [client.post("/track", data={**data, "csrf_token": token}).status_code
+                for _ in range(3)]
+    # then the visitor still has both tries
+    assert statuses == [404, 404, 429]
+
+
 def test_a_limit_on_a_view_behind_customer_required_applies(app, client):
     make_customer()
     signed_in(client)
