@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cpu", action="store_true", help="profile CPU time (cProfile)")
     args = parser.parse_args(argv)
     logging.disable(logging.INFO)  # the request log: a line per request
-    app = create_app({"RATELIMIT_ENABLED": False})
+    app = create_app()  # rate limits on, as in production (catalog pages have none to check)
     client = app.test_client(use_cookies=False)
     rng = random.Random(1)
     with app.app_context():
