@@ -20,11 +20,11 @@ from shop.accounts.sessions import load_staff
 from shop.accounts.views import bp as accounts_bp
 from shop.accounts.customers.order_views import bp as customer_bp
 from shop.backoffice.views import bp as admin_bp
-from shop.extensions import (check_limited_views, check_rate_limits, csrf, db, limiter,
-                              login_manager, mail, migrate)
+from shop.extensions import csrf, db, limiter, login_manager, mail, migrate
 from shop.health import bp as health_bp
 from shop.orders.views import bp as orders_bp
 from shop.pages.views import bp as pages_bp
+from shop.rate_limits import check_limited_views, check_rate_limits
 from shop.engagement.views import bp as engagement_bp
 from shop.reviews.views import bp as reviews_bp
 

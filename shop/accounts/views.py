@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from shop.accounts import service, sessions
 from shop.accounts.forms import LoginForm, PasswordForm
-from shop.extensions import rate_limit, rate_limited
+from shop.rate_limits import rate_limit, rate_limited
 from shop.redirects import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")

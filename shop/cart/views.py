@@ -9,7 +9,7 @@ from shop.forms import first_error
 from shop.cart.forms import (AddToCartForm, DestinationForm, DiscountCodeForm, RemoveDiscountForm,
                              RemoveLineForm, UpdateLineForm)
 from shop.discounts import service as discounts
-from shop.extensions import rate_limit, rate_limited
+from shop.rate_limits import rate_limit, rate_limited
 from shop.rules import shipping
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")

@@ -8,10 +8,11 @@ from shop.accounts.customers.sessions import current_customer
 from shop.cart import cookie, service as cart_service
 from shop.checkout import service
 from shop.checkout.forms import CheckoutForm
-from shop.extensions import csrf, db, rate_limit, rate_limited
+from shop.extensions import csrf, db
 from shop.orders.models import Order
 from shop.payments import gateway, service as payments
 from shop.payments.client import stripe_client
+from shop.rate_limits import rate_limit, rate_limited
 
 bp = Blueprint("checkout", __name__)
 

@@ -10,8 +10,9 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 
 from shop.engagement import restock
 from shop.engagement.forms import BackInStockForm, TokenForm
-from shop.extensions import csrf, rate_limited
+from shop.extensions import csrf
 from shop.forms import first_error
+from shop.rate_limits import rate_limited
 
 bp = Blueprint("engagement", __name__)
 DEFAULT_LIMIT = "5 per minute;30 per day"

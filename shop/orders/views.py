@@ -7,7 +7,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    session, url_for)
 
 from shop import clock
-from shop.extensions import db, rate_limit, rate_limited
+from shop.extensions import db
+from shop.rate_limits import rate_limit, rate_limited
 from shop.forms import first_error
 from shop.orders import aftercare, service
 from shop.orders.forms import ClaimForm, ReturnForm, TrackForm

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from shop.extensions import rate_limit, rate_limited
+from shop.rate_limits import rate_limit, rate_limited
 from shop.pages.forms import ContactForm
 from shop.pages.service import receive_message
 from shop.rules import delivery, returns, shipping, warranty

@@ -2,7 +2,7 @@
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 
-from shop.extensions import rate_limited
+from shop.rate_limits import rate_limited
 from shop.reviews import service
 from shop.reviews.forms import ReviewForm
 

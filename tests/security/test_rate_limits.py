@@ -3,8 +3,9 @@ import pytest
 from flask import Flask
 from flask_limiter.util import get_qualified_name
 
-from shop import extensions
-from shop.extensions import check_limited_views, limiter, rate_limited
+from shop import rate_limits
+from shop.extensions import limiter
+from shop.rate_limits import check_limited_views, rate_limited
 from tests.accounts.test_customer_auth import signed_in
 from tests.factories import make_customer, make_product
 from tests.helpers import csrf_token
@@ -78,8 +79,8 @@ def test_every_limit_is_declared_with_rate_limited(app):
     limited_by_flask_limiter = [view for view in app.view_functions.values()
                                 if get_qualified_name(view) in limiter._marked_for_limiting]
     assert len(limited_by_flask_limiter) >= 15
-    assert [extensions._view_name(view) for view in limited_by_flask_limiter
-            if extensions._view_name(view) not in extensions._limited_views] == []
+    assert [rate_limits._view_name(view) for view in limited_by_flask_limiter
+            if rate_limits._view_name(view) not in rate_limits._limited_views] == []
 
 
 def test_options_requests_use_up_no_tries(app, client):
@@ -121,7 +122,7 @@ def test_a_limit_on_a_view_behind_customer_required_applies(app, client):
 
 
 def test_a_limited_view_hidden_by_a_decorator_stops_the_start(monkeypatch):
-    monkeypatch.setattr(extensions, "_limited_views", set())
+    monkeypatch.setattr(rate_limits, "_limited_views", set())
     probe = Flask("probe")
 
     def without_wraps(view):
@@ -140,7 +141,7 @@ def test_a_limited_view_hidden_by_a_decorator_stops_the_start(monkeypatch):
 
 
 def test_an_application_wide_limit_is_refused_at_start(monkeypatch):
-    monkeypatch.setattr(extensions, "_limited_views", set())
+    monkeypatch.setattr(rate_limits, "_limited_views", set())
     probe = Flask("probe")
     probe.config["RATELIMIT_APPLICATION"] = "100 per minute"
     with pytest.raises(RuntimeError, match="RATELIMIT_APPLICATION"):

@@ -8,7 +8,7 @@ from shop.accounts.customers.sessions import current_customer, customer_required
 from shop.accounts.customers.views import bp
 from shop.accounts.service import AccountError
 from shop.cart import cookie
-from shop.extensions import rate_limit, rate_limited
+from shop.rate_limits import rate_limit, rate_limited
 from shop.orders.presenters import STATUS_LABELS, delivery_facts
 from shop.payments.client import stripe_client
 

@@ -8,7 +8,7 @@ from shop.accounts.customers.forms import (ButtonForm, DeleteAccountForm, Forgot
                                            PasswordForm, ResetForm, SignInForm, SignUpForm)
 from shop.accounts.customers.sessions import current_customer, customer_required
 from shop.accounts.service import AccountError
-from shop.extensions import rate_limit, rate_limited
+from shop.rate_limits import rate_limit, rate_limited
 from shop.redirects import safe_next
 
 bp = Blueprint("customer", __name__, url_prefix="/account")
