@@ -1,5 +1,6 @@
 """Builders for test data: small, explicit, one commit each."""
 import itertools
+from datetime import datetime, timezone
 
 from shop.catalog.models import Category, Product, StockMovement, Variant
 from shop.extensions import db
@@ -62,6 +63,9 @@ def make_order(lines=None, status="paid", email="sam@example.com", delivered_at=
                   country="US", shipping_method="standard", shipping_label="Standard parcel",
                   subtotal_cents=subtotal, shipping_cents=790, total_cents=subtotal + 790,
                   captured_cents=subtotal + 790 if status != "pending_payment" else 0,
+                  # paid (its stock sold) unless it never got that far
+                  paid_at=None if status in ("pending_payment", "expired", "cancelled")
+                  else datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc),
                   stripe_payment_intent="pi_test_123", delivered_at=delivered_at,
                   shipped_at=shipped_at,
                   delivery_promise={"method": "standard", "dispatch_on": "2026-11-23",

@@ -174,6 +174,8 @@ def available_actions(order: Order) -> set[str]:
     """What staff can do with the order in its status (the page shows only these; anyone
     can add a note at any time)."""
     actions = set(STATUS_ACTIONS.get(order.status, ()))
+    if orders.refunded_in_full(order):  # its refund may still be pending: it never ships
+        actions -= {"pack", "ship"}
     if refunded_unshipped(order):
         actions.add("cancel")  # to put its stock back on the shelf
     if order.captured_cents > order.refunded_cents:
@@ -201,7 +203,7 @@ def pick_list() -> list[PickRow]:
         select(OrderLine.sku, OrderLine.name, OrderLine.option, OrderLine.quantity, Order.number,
                Order.discreet)
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status == "paid")
+        .where(Order.status == "paid", orders.NOT_REFUNDED_IN_FULL)
         .order_by(OrderLine.sku, Order.paid_at, Order.number)).all()
     by_sku: dict[str, list] = {}
     for sku, name, option, quantity, number, discreet in rows:
@@ -214,12 +216,17 @@ def pick_list() -> list[PickRow]:
 # --- moving orders on -----------------------------------------------------------------
 
 def _move_order(order: Order, from_statuses: tuple[str, ...], to_status: str, actor: str,
-                note: str = "", audit: dict | None = None, **values) -> Order:
+                note: str = "", audit: dict | None = None, conditions: tuple = (),
+                **values) -> Order:
     """Transition, history, audit and the customer's email in one transaction."""
     before = order.status
-    if not orders.transition(order.id, from_statuses, to_status, **values):
+    if not orders.transition(order.id, from_statuses, to_status, *conditions, **values):
         db.session.rollback()
         db.session.refresh(order)
+        if order.status in from_statuses and orders.refunded_in_full(order):
+            raise FulfilmentError(
+                f"Order {order.number} is refunded in full (or its refund is waiting for "
+                f"Stripe's answer), so it can't be marked {label(to_status)}. Nothing was changed.")
         raise FulfilmentError(f"Order {order.number} is {label(order.status)}, so it can't be "
                               f"marked {label(to_status)}. Nothing was changed.")
     db.session.refresh(order)
@@ -233,7 +240,8 @@ def _move_order(order: Order, from_statuses: tuple[str, ...], to_status: str, ac
 
 
 def mark_packed(number: str, actor: str) -> Order:
-    return _move_order(get_order(number), ("paid",), "packed", actor)
+    return _move_order(get_order(number), ("paid",), "packed", actor,
+                       conditions=(orders.NOT_REFUNDED_IN_FULL,))
 
 
 @dataclass(frozen=True)
@@ -249,7 +257,7 @@ def mark_shipped(number: str, shipment: Shipment, actor: str, now: datetime) -> 
     details = _shipment_details(shipment)
     return _move_order(get_order(number), ("packed",), "shipped", actor,
                        note=f"{details['carrier']} {shipment.tracking_number}", audit=details,
-                       shipped_at=now, **details)
+                       conditions=(orders.NOT_REFUNDED_IN_FULL,), shipped_at=now, **details)
 
 
 TRACKING_CHANGEABLE = ("shipped", "delivered")
@@ -317,6 +325,7 @@ def add_note(number: str, note: str, actor: str) -> None:
 
 
 def refunded_unshipped(order: Order) -> bool:
-    """Fully refunded before it shipped: nothing can ship it any more; cancelling puts its
-    stock back on the shelf."""
-    return order.status == "refunded" and order.shipped_at is None
+    """Sold, then fully refunded before it shipped: nothing can ship it any more; cancelling
+    puts its stock back on the shelf. (A late payment refunded because its stock was gone
+    is `refunded` too, but it never sold any: `paid_at` is unset.)"""
+    return order.status == "refunded" and order.shipped_at is None and order.paid_at is not None

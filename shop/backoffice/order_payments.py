@@ -60,7 +60,16 @@ def _refund_audit(order: Order, actor: str, note: str):
 
 def _refund_rest(order: Order, purpose: str, reason: str, client, actor: str) -> None:
     """Refund all that is left of the payment (for a cancellation); raises when it is not
-    back yet (FulfilmentError) or Stripe refused it (RefundError)."""
+    back yet (FulfilmentError) or Stripe refused it (RefundError).
+
+    A refund still pending (an earlier try whose answer was lost, or one that never reached
+    Stripe) has claimed its amount already: it is asked about again under its own key
+    first, and the cancellation waits until it is back."""
+    pending = refunds.pending_refund(order.id)
+    if pending is not None:
+        if refunds.retry_refund(pending.id, client).status == "pending":
+            raise _waiting("this cancellation")
+        db.session.refresh(order)  # succeeded, or failed and its claim given back
     left = order.captured_cents - order.refunded_cents
     if left <= 0:
         return
@@ -96,6 +105,10 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
     if not by_manager:
         raise ManagerOnly(f"Order {number} was paid: only a manager can cancel it, because "
                           "cancelling refunds it. Nothing was changed.")
+    if order.status == "refunded" and order.paid_at is None:
+        raise FulfilmentError(f"Order {number} was paid after its checkout closed and refunded "
+                              "at once: it never sold any stock, so there is nothing to cancel "
+                              "or put back. Nothing was changed.")
     if order.status not in CANCELLABLE and not refunded_unshipped(order):
         raise FulfilmentError(f"Order {number} is {label(order.status)}; only orders not yet "
                               "shipped can be cancelled. Nothing was changed.")
@@ -116,7 +129,8 @@ def cancel(number: str, reason: str, client: gateway.StripeClient, actor: str, *
                               "cancelled and its stock was not put back.")
     # `refunded`: fully refunded before it shipped (by a manager, or by this call), which
     # nothing can ship any more.
-    if not orders.transition(order.id, CANCELLABLE + ("refunded",), "cancelled"):
+    if not orders.transition(order.id, CANCELLABLE + ("refunded",), "cancelled",
+                             Order.paid_at.is_not(None)):  # its stock was sold: put back below
         db.session.rollback()
         db.session.refresh(order)
         raise FulfilmentError(f"Order {number} is {label(order.status)} now. Nothing was changed.")

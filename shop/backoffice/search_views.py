@@ -3,11 +3,12 @@ synonyms change what search finds, never prices, stock or orders)."""
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from shop.backoffice import actor, bp
 from shop.catalog import search
 from shop.forms import NO_NUL, first_error, strip
+from shop.security import MAX_DATABASE_INT
 
 
 class SynonymForm(FlaskForm):
@@ -18,7 +19,8 @@ class SynonymForm(FlaskForm):
 
 
 class DeleteSynonymForm(FlaskForm):
-    synonym_id = IntegerField("Synonym", validators=[DataRequired()])
+    synonym_id = IntegerField("Synonym", validators=[DataRequired(),
+                                                     NumberRange(min=1, max=MAX_DATABASE_INT)])
 
 
 @bp.get("/search-synonyms")

@@ -14,15 +14,20 @@ class AddToCartForm(FlaskForm):
         NumberRange(min=1, max=MAX_QUANTITY, message=f"Quantity must be from 1 to {MAX_QUANTITY}.")])
 
 
+# A variant's id: at most 9 digits, so always within a PostgreSQL integer (a larger number
+# would make the database raise instead of finding no line).
+VARIANT_ID = Regexp(r"^\d{1,9}$", message="That item is not in your cart.")
+
+
 class UpdateLineForm(FlaskForm):
-    variant_id = HiddenField("Item", validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
+    variant_id = HiddenField("Item", validators=[DataRequired(), VARIANT_ID])
     quantity = WholeNumberField("Quantity", validators=[
         InputRequired(message="Quantity is required."),
         NumberRange(min=0, max=MAX_QUANTITY, message=f"Quantity must be from 0 to {MAX_QUANTITY}.")])
 
 
 class RemoveLineForm(FlaskForm):
-    variant_id = HiddenField("Item", validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
+    variant_id = HiddenField("Item", validators=[DataRequired(), VARIANT_ID])
 
 
 class DestinationForm(FlaskForm):

@@ -5,7 +5,7 @@ workers can never reserve, sell or release the same unit twice.
 """
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from shop.catalog.models import StockMovement, Variant
 from shop.engagement import restock
@@ -117,15 +117,28 @@ def held_units(order: Order) -> list[tuple[int, int]]:
     return [(line.variant_id, line.quantity) for line in _stock_lines(order)]
 
 
-def transition(order_id: int, from_statuses: tuple[str, ...], to_status: str, **values) -> bool:
-    """Move an order to `to_status` only if it is still in one of `from_statuses`.
+def transition(order_id: int, from_statuses: tuple[str, ...], to_status: str, *conditions,
+               **values) -> bool:
+    """Move an order to `to_status` only if it is still in one of `from_statuses` (and meets
+    `conditions`, SQL expressions on Order, such as `NOT_REFUNDED_IN_FULL`).
 
     The database decides: of two workers racing, exactly one sees True.
     """
     return db.session.execute(
-        update(Order).where(Order.id == order_id, Order.status.in_(from_statuses))
+        update(Order).where(Order.id == order_id, Order.status.in_(from_statuses), *conditions)
         .values(status=to_status, **values)
     ).rowcount == 1
+
+
+# A refund claims its amount before Stripe answers (`shop.payments.refunds`): an order whose
+# whole payment is claimed, refunded or still pending, is not packed or shipped. (A
+# replacement order costs nothing: nothing captured, nothing to refund.)
+NOT_REFUNDED_IN_FULL = or_(Order.captured_cents == 0, Order.refunded_cents < Order.captured_cents)
+
+
+def refunded_in_full(order: Order) -> bool:
+    """Its whole payment is refunded or being refunded (the Python side of the condition)."""
+    return order.refunded_cents >= order.captured_cents > 0
 
 
 def find_order(number: str, email: str) -> Order | None:

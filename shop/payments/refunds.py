@@ -114,9 +114,15 @@ def refund_order(order_id: int, amount_cents: int, reason: str, client, actor: s
     return refund
 
 
+def pending_refund(order_id: int) -> Refund | None:
+    """The order's refund still waiting for Stripe's answer, if any (at most one: a refund
+    under another key is refused while one is pending)."""
+    return db.session.scalar(select(Refund).where(Refund.order_id == order_id,
+                                                  Refund.status == "pending"))
+
+
 def _refuse_while_pending(order_id: int, client) -> None:
-    pending = db.session.scalar(select(Refund).where(Refund.order_id == order_id,
-                                                     Refund.status == "pending"))
+    pending = pending_refund(order_id)
     if pending is None:
         return
     _complete(pending, client, None, sent_before=True)

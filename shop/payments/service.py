@@ -233,12 +233,17 @@ def _finish_paid(order: Order, action: str, note: str = "", actor: str = "stripe
 
 def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> Outcome:
     """Honour a payment for an expired order if the stock is still there, else refund it;
-    an order someone cancelled (the customer, staff) is refunded, never honoured."""
+    an order someone cancelled (the customer, staff) is refunded, never honoured. A payment
+    the shop started to refund (its `captured_cents` recorded) is never honoured afterwards,
+    even when stock comes back: a later delivery of it asks about that refund again."""
     try:
         if order.status == "cancelled":
             raise orders.OutOfStock("cancelled")  # not to be sold: refund below
-        if not orders.transition(order.id, (order.status,), "paid", reservation_released=False,
-                                 **paid_values):
+        if not orders.transition(order.id, (order.status,), "paid", Order.captured_cents == 0,
+                                 reservation_released=False, **paid_values):
+            db.session.refresh(order)
+            if order.paid_at is None:  # not honoured by another delivery: being refunded
+                raise orders.OutOfStock("refunding")
             return Outcome("already_paid", order.number)
         _record_line_tax(tax)
         discounts.retake_use(order.discount_code_id, order.email)
@@ -252,23 +257,51 @@ def _late_payment(order, session, now, client, paid_values, tax: TaxCharged) -> 
         return outcome
     except orders.OutOfStock:
         db.session.rollback()
-    # Out of stock now: give the money back.
-    order = db.session.get(Order, order.id)
-    order.total_cents = _before_tax(order) + tax.total_cents  # the books show the tax paid
-    order.tax_cents, order.shipping_tax_cents = tax.total_cents, tax.shipping_cents
-    _record_line_tax(tax)
-    order.captured_cents = session.amount_total or order.total_cents
-    order.stripe_payment_intent = session.payment_intent_id
+    return _refund_late_payment(order.id, session, client, tax)
+
+
+def _refund_late_payment(order_id: int, session, client, tax: TaxCharged) -> Outcome:
+    """Give back a payment the shop does not honour. The payment is recorded on the order
+    once (the books show what was taken, and its tax), then refunded under the order's one
+    late-refund key, so a repeated delivery retries that refund and never sends a second.
+    If Stripe refuses, the order's timeline says so for a manager to refund it by hand (its
+    page offers the refund), and the webhook is still answered: its event is kept."""
+    order = db.session.get(Order, order_id)
     cancelled = order.status == "cancelled"
-    orders.record_status(order, order.status, actor="stripe",
-                         note="Paid after the order was cancelled; refunding" if cancelled
-                         else "Paid after the checkout expired; stock gone, refunding")
+    recorded = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.captured_cents == 0,
+                            Order.paid_at.is_(None))
+        .values(total_cents=_before_tax(order) + tax.total_cents,  # what was paid, with tax
+                tax_cents=tax.total_cents, shipping_tax_cents=tax.shipping_cents,
+                captured_cents=session.amount_total or order.total_cents,
+                stripe_payment_intent=session.payment_intent_id)).rowcount
+    if recorded:
+        _record_line_tax(tax)
+        orders.record_status(order, order.status, actor="stripe",
+                             note="Paid after the order was cancelled; refunding" if cancelled
+                             else "Paid after the checkout expired; stock gone, refunding")
     db.session.commit()
-    if client is not None:
-        reason = ("Paid after the order was cancelled" if cancelled
-                  else "Paid after checkout expired; out of stock")
-        refunds.refund_order(order.id, order.captured_cents, reason, client, actor="system",
-                             idempotency_key=refunds.refund_key(order, "late-refund"))
+    db.session.refresh(order)
+    if client is None:
+        return Outcome("refunded_late", order.number)
+    reason = ("Paid after the order was cancelled" if cancelled
+              else "Paid after checkout expired; out of stock")
+    try:
+        pending = refunds.pending_refund(order.id)
+        if pending is not None:  # sent before, answer lost: ask again under its own key
+            refunds.retry_refund(pending.id, client)
+        elif order.captured_cents > order.refunded_cents:
+            refunds.refund_order(order.id, order.captured_cents - order.refunded_cents, reason,
+                                 client, actor="system",
+                                 idempotency_key=refunds.refund_key(order, "late-refund"))
+    except refunds.RefundError as error:
+        db.session.rollback()
+        log.error("order %s: the refund of its late payment was refused: %s", order.number, error)
+        orders.record_status(order, order.status, actor="stripe",
+                             note=f"Stripe refused the refund of this late payment ({error}); "
+                                  "a manager must refund it from this page")
+        db.session.commit()
+        return Outcome("late_refund_failed", order.number)
     return Outcome("refunded_late", order.number)
 
 

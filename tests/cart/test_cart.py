@@ -126,6 +126,19 @@ def test_changing_quantity_and_removing(client, products):
     assert cart_quantities() == {}
 
 
+@pytest.mark.parametrize("path", ["/cart/update", "/cart/remove"])
+def test_a_variant_id_beyond_a_database_integer_is_a_clear_refusal(client, products, path):
+    add(client, "BAND", 2)
+    token = csrf_token(client, "/cart")
+    # when a form posts an id no PostgreSQL integer holds (the database would raise)
+    response = client.post(path, data={"variant_id": "9999999999", "quantity": 1,
+                                       "csrf_token": token}, follow_redirects=True)
+    # then the cart page says so, as for any unknown item (not a 500), and nothing changed
+    assert response.status_code == 200
+    assert "That item is not in your cart." in flashes(response)
+    assert cart_quantities() == {"BAND": 2}
+
+
 def test_the_cart_says_when_a_price_changed(client, products):
     add(client, "BAND", 1)
     products["BAND"].price_cents = 3_400

@@ -12,7 +12,7 @@ from shop.extensions import db
 from shop.web_cache import versions
 from tests.backoffice.conftest import manager_user, sign_in, staff_user  # noqa: F401
 from tests.factories import make_category, make_product
-from tests.helpers import csrf_token, run_concurrently
+from tests.helpers import csrf_token, flashes, run_concurrently
 
 
 def names_on(response) -> list[str]:
@@ -136,6 +136,21 @@ def test_a_synonym_can_be_deleted_and_a_taken_term_is_refused(client, shop_floor
     db.session.expire_all()
     assert db.session.scalar(select(SearchSynonym)) is None
     assert "Open Stand" not in names_on(client.get("/search?q=cage"))
+
+
+def test_a_synonym_id_beyond_a_database_integer_is_refused_not_crashed(client, shop_floor,
+                                                                       manager_user):
+    # given a synonym, when a manager's form posts an id no PostgreSQL integer holds
+    sign_in(client, manager_user)
+    token = csrf_token(client, "/admin/search-synonyms")
+    client.post("/admin/search-synonyms", data={"term": "cage", "replacement": "stand",
+                                                "csrf_token": token})
+    response = client.post("/admin/search-synonyms/delete", data={
+        "synonym_id": "99999999999", "csrf_token": token})
+    # then a clear 400 (not the database's error as a 500), and nothing was deleted
+    assert response.status_code == 400
+    assert "Pick a synonym to delete." in flashes(response)
+    assert db.session.scalar(select(func.count()).select_from(SearchSynonym)) == 1
 
 
 def test_anonymous_visitors_cannot_add_synonyms(client, shop_floor):

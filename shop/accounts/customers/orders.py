@@ -18,6 +18,7 @@ from shop.cart import service as cart_service
 from shop.catalog.models import Variant
 from shop.database import utcnow
 from shop.extensions import db
+from shop.orders import service as orders
 from shop.orders.models import Order, Refund
 from shop.orders.presenters import STATUS_LABELS
 from shop.pagination import Page, paginate
@@ -132,6 +133,11 @@ def cancel(customer: Customer, number: str, client: gateway.StripeClient) -> Ord
         order = db.session.get(Order, order.id, populate_existing=True)
         if order.status == "cancelled":  # another request finished it meanwhile
             return order
+        if orders.refunded_in_full(order):  # the refund was sent; Stripe's answer is pending
+            raise CancelRefused(f"We are cancelling order {number}: your refund was sent and "
+                                "we are waiting for the payment provider's answer, so the "
+                                "order will not be sent. Check this page again in a few "
+                                "minutes.") from None
         raise CancelRefused(f"We couldn't cancel order {number} just now; nothing was "
                             "charged or changed by this try. Please try again in a few "
                             "minutes, or contact us.") from None
