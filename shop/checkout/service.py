@@ -100,6 +100,8 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config,
                                      discount_code=code)
     if summary.problems:
+        if _open_checkout(cart_id) is not None:  # its own hold may be what falls short:
+            raise OpenCheckoutExists(IN_PROGRESS)  # the caller closes it, then tries again
         raise CheckoutError(summary.problems[0])
     if summary.discount_problem:
         raise CheckoutError(f"{summary.discount_problem} Remove the code in your cart to check "
@@ -175,6 +177,12 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     return order
 
 
+def _open_checkout(cart_id: int) -> Order | None:
+    """The cart's order waiting for payment, if any (at most one: a unique index)."""
+    return db.session.scalar(select(Order).where(Order.cart_id == cart_id,
+                                                 Order.status == "pending_payment"))
+
+
 def close_open_checkout(cart_id: int, client: gateway.StripeClient, now: datetime) -> Order | None:
     """Before a cart's new checkout, close its open one (a cart has at most one).
 
@@ -184,8 +192,7 @@ def close_open_checkout(cart_id: int, client: gateway.StripeClient, now: datetim
     CheckoutInProgress while another request is still starting it, and CheckoutError if
     Stripe can't be reached (nothing is changed: the open checkout stays as it was).
     """
-    order = db.session.scalar(select(Order).where(Order.cart_id == cart_id,
-                                                  Order.status == "pending_payment"))
+    order = _open_checkout(cart_id)
     if order is None:
         return None
     if order.stripe_session_id is None and order.created_at > now - STARTING_GRACE:

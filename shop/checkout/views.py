@@ -90,7 +90,8 @@ def _start_checkout(cart, form: CheckoutForm, lines):
         paid = service.close_open_checkout(cart.id, stripe_client(), clock.now())
         if paid is not None:
             return _show_paid(paid)
-        order = service.place_order(cart.id, _details(form), clock.now(), lines=lines)
+        # read the cart again: closing gave its hold back, so the stock it read has grown
+        order = service.place_order(cart.id, _details(form), clock.now())
     url = service.start_payment(
         order, stripe_client(),
         success_url=url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}",

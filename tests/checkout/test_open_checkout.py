@@ -33,6 +33,22 @@ def test_six_submits_of_a_one_unit_cart_hold_one_unit(client, standin, stock):
             for o in earlier} == {"expired"}
 
 
+def test_submitting_again_when_the_cart_holds_most_of_the_stock_starts_a_new_checkout(
+        client, standin, stock):
+    # given a cart with 3 of the 5 band sets, its checkout open (holding all 3)
+    add_to_cart(client, "BAND", 3)
+    assert submit_checkout(client).status_code == 303
+    # when the customer comes back from Stripe and submits again with another address
+    again = submit_checkout(client, address1="2 Other St")
+    # then the cart's own hold does not count against it: the first checkout is closed and
+    # a new one holds the 3 units (found by an attacker's review: it said "Only 2 left")
+    assert again.status_code == 303
+    assert orders_by_status() == {"pending_payment": 1, "cancelled": 1}
+    assert variant("BAND").reserved == 3
+    assert db.session.scalar(select(Order.address1).where(
+        Order.status == "pending_payment")) == "2 Other St"
+
+
 def test_submitting_again_after_paying_in_another_tab_shows_the_paid_order(client, standin, stock):
     # given a checkout paid in another tab (its webhook not here yet)
     standin.configure_webhooks(None, None)
