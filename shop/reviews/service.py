@@ -133,6 +133,14 @@ def claims_reason(claims: list[dict]) -> str:
                                           for c in _blocking(claims))
 
 
+def claims_refusal(claims: list[dict]) -> str:
+    """What the buyer is told when the checker blocks their review: the words it blocked."""
+    quoted = ", ".join(f"\u201c{c['text']}\u201d" for c in _blocking(claims))
+    return (f"We can't publish reviews that make medical or health-treatment claims, and "
+            f"this one says {quoted}. Please tell other shoppers about the equipment and your "
+            "training instead, and send it again.")
+
+
 def verified_order(product: Product, number: str, email: str) -> Order | None:
     """The paid order of `number` and `email` holding `product`, or None."""
     order = find_order(number, email)

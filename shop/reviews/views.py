@@ -26,11 +26,15 @@ def write_review(slug):
         status = 200 if request.method == "GET" else 400
         return render_template("reviews/write.html", product=product, form=form), status
     try:
-        service.submit_review(slug, form.order_number.data, form.email.data, form.author.data,
-                              form.rating.data, form.title.data or "", form.body.data)
+        review = service.submit_review(slug, form.order_number.data, form.email.data,
+                                       form.author.data, form.rating.data, form.title.data or "",
+                                       form.body.data)
     except service.ReviewRefused as error:
         return render_template("reviews/write.html", product=product, form=form,
                                problem=str(error)), REFUSAL_STATUS.get(type(error), 400)
+    if review.status == "rejected":  # the claims checker blocked it: say why, keep the text
+        return render_template("reviews/write.html", product=product, form=form,
+                               problem=service.claims_refusal(review.claims)), 422
     flash("Thank you! We read every review before it appears, usually within two business "
           "days. We can't publish reviews that make medical or health-treatment claims.",
           "success")

@@ -118,8 +118,14 @@ def test_bad_input_is_refused_at_the_fields(client, rack, order):
 def test_the_claims_checker_rejects_a_cure_claim_with_its_reason_for_staff(client, rack, order,
                                                                          staff_user):
     # when a buyer's review says the product cured a condition
-    assert write(client, order.number, **CURE).status_code == 303
-    # then it is kept rejected, with the checker's reason, and never shown
+    response = write(client, order.number, **CURE)
+    # then the buyer is told at once why it can't be published, their text kept to edit
+    # (not thanked for a review that will never appear)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "can&#39;t publish reviews that make medical or health-treatment claims" in html
+    assert "cured my depression" in html and "Thank you" not in html
+    # and it is kept rejected, with the checker's reason, and never shown
     [review] = reviews()
     assert review.status == "rejected" and review.moderated_by == "claims checker"
     assert review.rejection_reason.startswith("Claims checker:")
@@ -129,6 +135,18 @@ def test_the_claims_checker_rejects_a_cure_claim_with_its_reason_for_staff(clien
     sign_in(client, staff_user)
     html = client.get("/admin/reviews?status=rejected").get_data(as_text=True)
     assert "Why not shown:" in html and "depression" in html
+
+
+def test_a_buyer_told_of_a_blocked_claim_can_send_the_review_again_without_it(client, rack,
+                                                                             order):
+    # given a review the checker blocked
+    assert write(client, order.number, **CURE).status_code == 422
+    # when the buyer edits out the claim and sends it again
+    response = write(client, order.number, **{**CURE, "body": "Rowing every morning "
+                                              "keeps me fit; the rack is rock solid."})
+    # then it waits for staff like any other review
+    assert response.status_code == 303
+    assert sorted(r.status for r in reviews()) == ["pending", "rejected"]
 
 
 def test_approval_is_refused_while_the_checker_blocks_the_text(client, rack, order,
@@ -248,7 +266,7 @@ def test_a_review_whose_order_was_cancelled_and_refunded_is_not_published(client
 def test_a_cure_claim_hidden_by_lookalike_letters_or_a_hyphen_is_rejected(client, rack, order,
                                                                           body):
     # when a buyer's review hides a cure claim from a plain reading
-    assert write(client, order.number, **{**CURE, "body": body}).status_code == 303
+    assert write(client, order.number, **{**CURE, "body": body}).status_code == 422
     # then it is rejected by the checker, never pending for a quick approval
     [review] = reviews()
     assert review.status == "rejected" and review.moderated_by == "claims checker"
