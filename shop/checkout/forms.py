@@ -6,20 +6,31 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from shop.forms import strip
-from shop.rules import shipping
+from shop.rules import regions, shipping
 
 POSTAL_CODES = {
     "US": (re.compile(r"^\d{5}(-\d{4})?$"), "Use a 5-digit ZIP code, like 10001 or 10001-1234."),
     "CA": (re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$"),
            "Use a Canadian postal code, like K1A 0B1."),
 }
-CANADIAN_PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 
 
-def _unknown_region(value: str, kind: str, examples: str) -> str:
+def unknown_region(value: str, kind: str, examples: str) -> str:
     """The message for a state or province we don't know, in the customer's words."""
-    how = f"Enter your {kind} as a 2-letter code, like {examples}."
-    return f"We don't ship to that {kind}. {how}" if value else how
+    how = f"Enter your {kind} as a 2-letter code, like {examples}, or its full name."
+    return f"We don't know \u201c{value}\u201d as a {kind}. {how}" if value else how
+
+
+def checked_region(country: str, typed: str) -> str:
+    """The region code of what the customer typed ("New York" or "ny": NY); raises
+    ValidationError, saying how to write it, when it names no state or province."""
+    value = regions.region_code(country, typed)
+    config = shipping.DEFAULT_SHIPPING_CONFIG
+    if country == "US" and value not in config.us_contiguous_regions + config.us_remote_regions:
+        raise ValidationError(unknown_region(value, "state", "NY or CA"))
+    if country == "CA" and value not in regions.CANADIAN_PROVINCES:
+        raise ValidationError(unknown_region(value, "province", "ON or BC"))
+    return value
 
 
 def _required(label):
@@ -36,7 +47,8 @@ class CheckoutForm(FlaskForm):
     address2 = StringField("Apartment, suite (optional)", filters=[strip], validators=[Optional(), Length(max=200)])
     city = StringField("City", filters=[strip], validators=[_required("City"), Length(max=100)])
     # no Optional(): it would stop the chain before the per-country checks below on an empty field
-    region = StringField("State / province", filters=[strip], validators=[Length(max=3)])
+    region = StringField("State / province", filters=[strip],
+                         validators=[Length(max=regions.MAX_TYPED)])
     postal_code = StringField("ZIP / postal code", filters=[strip], validators=[Length(max=20)])
     country = SelectField("Country", validators=[_required("Country")])
     shipping_method = RadioField("Shipping method", validators=[_required("Shipping method")],
@@ -54,14 +66,7 @@ class CheckoutForm(FlaskForm):
         return text.label if text else ""
 
     def validate_region(self, field):
-        country = self.country.data
-        value = (field.data or "").strip().upper()
-        field.data = value
-        config = shipping.DEFAULT_SHIPPING_CONFIG
-        if country == "US" and value not in config.us_contiguous_regions + config.us_remote_regions:
-            raise ValidationError(_unknown_region(value, "state", "NY or CA"))
-        if country == "CA" and value not in CANADIAN_PROVINCES:
-            raise ValidationError(_unknown_region(value, "province", "ON or BC"))
+        field.data = checked_region(self.country.data, field.data or "")
 
     def validate_postal_code(self, field):
         value = (field.data or "").strip().upper()

@@ -12,6 +12,7 @@ from shop.extensions import csrf, db
 from shop.orders.models import Order
 from shop.payments import gateway, service as payments
 from shop.payments.client import stripe_client
+from shop.rules import regions
 from shop.rate_limits import rate_limit, rate_limited
 
 bp = Blueprint("checkout", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("checkout", __name__)
 
 def _summary_for(form: CheckoutForm, cart, lines):
     country = form.country.data or cart.country
-    region = (form.region.data or cart.region or "").upper()
+    region = regions.region_code(country, form.region.data or cart.region or "")  # "New York": NY
     return cart_service.summarise(lines, cart_service.estimate_destination(country, region),
                                   clock.now(), discount_code=cart.discount_code)
 

@@ -67,6 +67,13 @@ def test_an_address_is_checked_like_at_checkout(app, client):
     assert saved() == []
 
 
+def test_an_address_book_state_may_be_typed_by_name(app, client):
+    make_customer(email=KIM)
+    signed_in(client)
+    assert add(client, {**WORK, "region": "Massachusetts"}).status_code == 303
+    assert db.session.scalar(select(CustomerAddress.region)) == "MA"
+
+
 @pytest.mark.parametrize("who", ["anonymous", "other customer", "no token"])
 def test_only_the_owner_changes_an_address(app, client, who):
     # given Kim's saved address

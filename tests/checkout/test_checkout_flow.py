@@ -235,6 +235,33 @@ def test_bad_checkout_fields_are_shown_at_the_field(client, wired, stock, field,
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 
 
+@pytest.mark.parametrize("country, typed, postal_code, stored", [
+    ("US", "New York", "10001", "NY"),
+    ("US", "  new   york ", "10001", "NY"),
+    ("US", "ny", "10001", "NY"),
+    ("CA", "Québec", "H2X 1Y4", "QC"),
+])
+def test_a_state_or_province_typed_by_name_is_read_as_its_code(client, wired, stock, country,
+                                                               typed, postal_code, stored):
+    # when the customer types the name, as on a letter (the field once cut it to "NEW")
+    add_to_cart(client, "BAND", 1)
+    response = submit_checkout(client, country=country, region=typed, postal_code=postal_code)
+    # then the order goes through with the code, and the page gave the field room for it
+    assert response.status_code == 303, flashes(response)
+    assert db.session.scalar(select(Order.region)) == stored
+
+
+def test_a_mistyped_state_says_how_to_write_it_and_the_field_has_room_for_names(
+        client, wired, stock):
+    add_to_cart(client, "BAND", 1)
+    response = submit_checkout(client, region="Nwe York")
+    error = re.search(r'id="region-error">([^<]*)<', response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert error.group(1) == ("We don&#39;t know \u201cNWE YORK\u201d as a state. Enter your "
+                              "state as a 2-letter code, like NY or CA, or its full name.")
+    assert 'maxlength="40"' in client.get("/checkout").get_data(as_text=True)
+
+
 def test_canadian_postal_codes_are_checked(client, wired, stock):
     add_to_cart(client, "BAND", 1)
     bad = submit_checkout(client, country="CA", region="ON", postal_code="12345")

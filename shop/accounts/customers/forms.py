@@ -5,9 +5,9 @@ from wtforms.validators import (DataRequired, Email, EqualTo, Length, Optional,
                                 ValidationError)
 
 from shop.accounts.service import MIN_PASSWORD_LENGTH
-from shop.checkout.forms import CANADIAN_PROVINCES, POSTAL_CODES
+from shop.checkout.forms import POSTAL_CODES, checked_region
 from shop.forms import strip
-from shop.rules import shipping
+from shop.rules import regions, shipping
 
 
 def _email_field():
@@ -78,7 +78,8 @@ class AddressForm(FlaskForm):
                            validators=[Optional(), Length(max=200)])
     city = StringField("City", filters=[strip], validators=[
         DataRequired(message="City is required."), Length(max=100)])
-    region = StringField("State / province", filters=[strip], validators=[Length(max=3)])
+    region = StringField("State / province", filters=[strip],
+                         validators=[Length(max=regions.MAX_TYPED)])
     postal_code = StringField("ZIP / postal code", filters=[strip], validators=[Length(max=20)])
     country = SelectField("Country", validators=[DataRequired(message="Country is required.")])
     make_default = BooleanField("Use this address by default at checkout")
@@ -88,14 +89,7 @@ class AddressForm(FlaskForm):
         self.country.choices = shipping.countries_served()
 
     def validate_region(self, field):
-        value = (field.data or "").strip().upper()
-        field.data = value
-        config = shipping.DEFAULT_SHIPPING_CONFIG
-        if self.country.data == "US" and value not in (config.us_contiguous_regions
-                                                       + config.us_remote_regions):
-            raise ValidationError("Enter your state as a 2-letter code, like NY or CA.")
-        if self.country.data == "CA" and value not in CANADIAN_PROVINCES:
-            raise ValidationError("Enter your province as a 2-letter code, like ON or BC.")
+        field.data = checked_region(self.country.data, field.data or "")
 
     def validate_postal_code(self, field):
         value = (field.data or "").strip().upper()
