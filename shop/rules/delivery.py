@@ -204,13 +204,13 @@ def _duration_text(left: timedelta) -> str:
 
 
 def promise_text(promise: DeliveryPromise) -> str:
-    """The sentence shown at checkout, e.g. "Dispatched Mon 30 Nov; arrives Tue 1 Dec"."""
+    """The sentence shown at checkout, e.g. "Ships Mon 30 Nov; arrives Tue 1 Dec"."""
     arrives = format_day(promise.earliest)
     if promise.latest != promise.earliest:
         arrives += f" to {format_day(promise.latest)}"
     left = promise.cutoff_remaining
     if left is None:
-        return f"Dispatched {format_day(promise.dispatch_on)}; arrives {arrives}"
+        return f"Ships {format_day(promise.dispatch_on)}; arrives {arrives}"
     if left < timedelta(minutes=1):
         return f"Order now for dispatch today; arrives {arrives}"
     return f"Order within {_duration_text(left)} for dispatch today; arrives {arrives}"

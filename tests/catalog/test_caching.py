@@ -263,7 +263,7 @@ def test_the_delivery_countdown_moves_on_a_cached_product_page(app, client, rack
     assert "Order now for dispatch today" in client.get("/products/alpha-rack").get_data(as_text=True)
     app.config["FIXED_NOW"] = datetime(2026, 11, 23, 19, 0, 0, tzinfo=timezone.utc)
     html = client.get("/products/alpha-rack").get_data(as_text=True)
-    assert "Dispatched Tue 24 Nov" in html and "__shop_" not in html
+    assert "Ships Tue 24 Nov" in html and "__shop_" not in html
 
 
 def test_an_unknown_sku_gets_the_default_variant_but_no_cache_entry(app, client, rack):

@@ -145,3 +145,15 @@ def test_favicon_ico_points_at_the_shop_icon(client, app):
     icon = client.get("/static/img/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     icon.close()
+
+
+def test_a_final_sale_product_names_every_reason_its_returns_policy_accepts(client, dumbbell):
+    from shop.extensions import db
+    from shop.rules.returns import DEFAULT_RETURN_POLICY
+    dumbbell.final_sale = True
+    db.session.commit()
+    html = page(client, "/products/hex-dumbbell")
+    accepted = [r.code for r in DEFAULT_RETURN_POLICY.reasons if r.allowed_on_final_sale]
+    assert accepted == ["damaged", "defective", "wrong_item"]  # what the sentence below says
+    assert "Final sale: returns only if it arrives damaged or faulty, or we sent the wrong " \
+           "item." in html

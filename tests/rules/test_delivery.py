@@ -151,9 +151,9 @@ def test_every_shipping_method_has_a_transit_time():
                      timedelta(seconds=30)),
      "Order now for dispatch today; arrives Tue 24 Nov"),
     (DeliveryPromise("standard", date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)),
-     "Dispatched Mon 30 Nov; arrives Tue 1 Dec to Wed 2 Dec"),
+     "Ships Mon 30 Nov; arrives Tue 1 Dec to Wed 2 Dec"),
     (DeliveryPromise("overnight", date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 1)),
-     "Dispatched Mon 30 Nov; arrives Tue 1 Dec"),
+     "Ships Mon 30 Nov; arrives Tue 1 Dec"),
 ])
 def test_promise_text_reads_as_shown_at_checkout(promise, text):
     assert promise_text(promise) == text
@@ -161,7 +161,7 @@ def test_promise_text_reads_as_shown_at_checkout(promise, text):
 
 def test_promise_text_from_a_real_window_after_the_cutoff():
     promise = delivery_window(datetime(2026, 11, 27, 15, 0, tzinfo=NY), "standard")
-    assert promise_text(promise) == "Dispatched Mon 30 Nov; arrives Tue 1 Dec to Wed 2 Dec"
+    assert promise_text(promise) == "Ships Mon 30 Nov; arrives Tue 1 Dec to Wed 2 Dec"
 
 
 @pytest.mark.parametrize("at, method", [
