@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from shop.extensions import db
 from shop.orders import emails
+from shop.orders import service as orders
 from shop.orders.models import Order, OrderLine, ReturnRequest, WarrantyClaim
 from shop.rules import delivery, returns, warranty
 
@@ -40,6 +41,10 @@ def delivered_on(order: Order, zone_name: str) -> date | None:
 
 def return_decision(order: Order, line: OrderLine, reason: str, quantity: int, on: date,
                     zone_name: str) -> returns.ReturnDecision:
+    if orders.refunded_in_full(order):  # the money is back already: nothing left to remedy
+        return returns.ReturnDecision(
+            False, (), 0, None, f"Order {order.number} was refunded in full already, so there "
+            "is nothing left to refund or replace. If something is wrong, write to us.")
     shipping_paid = order.shipping_cents - order.shipping_discount_cents
     return_line = returns.ReturnLine(
         quantity=line.quantity, unit_price_cents=line.unit_price_cents,

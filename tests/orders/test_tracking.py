@@ -220,3 +220,21 @@ def test_a_unit_replaced_under_warranty_cannot_be_returned_too(app, client):
     assert ask_return(client, order, reason="defective", quantity=1).status_code == 200
     db.session.expire_all()
     assert (order.lines[0].return_requested, order.lines[0].warranty_replaced) == (1, 1)
+
+
+def test_an_order_refunded_in_full_offers_and_takes_no_return(app, client):
+    # given a delivered order a manager refunded in full
+    app.config["FIXED_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+    rack = make_product(name="Power Rack", variants=[{"price_cents": 50_000}])
+    order = make_order([(rack.variants[0], 1)], status="refunded", delivered_at=DELIVERED)
+    order.refunded_cents = order.captured_cents
+    db.session.commit()
+    # when the customer asks for a replacement anyway (found by an attacker's review: it was
+    # taken, and staff could then send a free unit on top of the refund)
+    response = ask_return(client, order, reason="defective", remedy="replacement")
+    # then it is refused with the reason, and the page offers no return form
+    assert response.status_code == 400
+    assert "was refunded in full already" in flashes(response)
+    assert db.session.scalars(select(ReturnRequest)).all() == []
+    assert f"/track/{order.number}/return" not in client.get(f"/track/{order.number}") \
+        .get_data(as_text=True)
