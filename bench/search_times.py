@@ -43,7 +43,7 @@ def main(argv=None) -> int:
         database = db.engine.dialect.name
     timed.sort(reverse=True)
     millis = sorted(ms for ms, _, _ in timed)
-    cut = statistics.quantiles(millis, n=100)
+    cut = statistics.quantiles(millis, n=100) if len(millis) > 1 else millis * 99
     print(f"{database}: {len(queries)} distinct queries in {args.n} searches; "
           f"ms mean {statistics.mean(millis):.1f}, p50 {cut[49]:.1f}, p90 {cut[89]:.1f}, "
           f"p99 {cut[98]:.1f}, max {millis[-1]:.1f}")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 
 from shop.extensions import db
+from shop.orders import service as orders
 from shop.orders.models import Order, Refund, ReturnRequest, WarrantyClaim
 from shop.pages.models import ContactMessage
 from shop.rules import delivery
@@ -30,7 +31,8 @@ def dashboard_numbers(now: datetime) -> dict:
     to_ship = db.session.execute(
         select(Order.number, Order.name, Order.shipping_label, Order.paid_at, Order.status,
                Order.discreet)
-        .where(Order.status.in_(("paid", "packed"))).order_by(Order.paid_at)).all()
+        .where(Order.status.in_(("paid", "packed")), orders.NOT_REFUNDED_IN_FULL)
+        .order_by(Order.paid_at)).all()
     week_ago = now - timedelta(days=7)
     # Sales kept (captured less refunded) and, of them, the sales tax collected for the
     # authorities: each order's tax in proportion to what of its payment was kept.
@@ -54,6 +56,13 @@ def dashboard_numbers(now: datetime) -> dict:
         "mismatched": db.session.execute(
             select(Order.number, Order.name, Order.total_cents, Order.captured_cents)
             .where(Order.status == "payment_mismatch").order_by(Order.created_at)).all(),
+        # Money taken for orders that were never sold (paid after the checkout closed) and
+        # not given back: the refund Stripe refused, for a manager to make from the order.
+        "to_give_back": db.session.execute(
+            select(Order.number, Order.name, Order.captured_cents, Order.refunded_cents)
+            .where(Order.paid_at.is_(None), Order.captured_cents > Order.refunded_cents,
+                   Order.status != "payment_mismatch")
+            .order_by(Order.created_at)).all(),
         # Refunds whose outcome at Stripe is not known yet (the worker reconciles them).
         "pending_refunds": db.session.scalar(select(func.count()).select_from(Refund)
                                              .where(Refund.status == "pending")),

@@ -30,6 +30,9 @@ def checked_region(country: str, typed: str) -> str:
         raise ValidationError(unknown_region(value, "state", "NY or CA"))
     if country == "CA" and value not in regions.CANADIAN_PROVINCES:
         raise ValidationError(unknown_region(value, "province", "ON or BC"))
+    if len(value) > regions.MAX_CODE:  # elsewhere a name is not read: the column holds a code
+        raise ValidationError("Outside the US and Canada, leave this empty or use a code of up "
+                              "to 3 letters; put the county or region in the address.")
     return value
 
 

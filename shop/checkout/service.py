@@ -100,7 +100,8 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config,
                                      discount_code=code)
     if summary.problems:
-        if _open_checkout(cart_id) is not None:  # its own hold may be what falls short:
+        short = any(line.over_stock for line in lines)
+        if short and _open_checkout(cart_id) is not None:  # its own hold may be what is short:
             raise OpenCheckoutExists(IN_PROGRESS)  # the caller closes it, then tries again
         raise CheckoutError(summary.problems[0])
     if summary.discount_problem:

@@ -33,6 +33,10 @@ def _no_units_left(line: OrderLine) -> str:
             "You have already asked to return every unit of this item.")
 
 
+REFUNDED_IN_FULL = ("Order {number} was refunded in full already, so there is nothing left to "
+                    "refund or replace. If something is wrong, write to us.")
+
+
 def delivered_on(order: Order, zone_name: str) -> date | None:
     if order.delivered_at is None:
         return None
@@ -41,10 +45,6 @@ def delivered_on(order: Order, zone_name: str) -> date | None:
 
 def return_decision(order: Order, line: OrderLine, reason: str, quantity: int, on: date,
                     zone_name: str) -> returns.ReturnDecision:
-    if orders.refunded_in_full(order):  # the money is back already: nothing left to remedy
-        return returns.ReturnDecision(
-            False, (), 0, None, f"Order {order.number} was refunded in full already, so there "
-            "is nothing left to refund or replace. If something is wrong, write to us.")
     shipping_paid = order.shipping_cents - order.shipping_discount_cents
     return_line = returns.ReturnLine(
         quantity=line.quantity, unit_price_cents=line.unit_price_cents,
@@ -64,6 +64,8 @@ def request_return(order: Order, line: OrderLine, reason: str, remedy: str, quan
     (even concurrent ones) never add up to more than was bought; a rejection gives
     them back.
     """
+    if orders.refunded_in_full(order):  # the money is back (or on its way): nothing to remedy
+        raise AftercareRefused(REFUNDED_IN_FULL.format(number=order.number))
     decision = return_decision(order, line, reason, quantity, on, zone_name)
     if not decision.eligible:
         raise AftercareRefused(decision.reason)

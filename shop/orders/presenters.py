@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.orders import aftercare
+from shop.orders import service as orders
 from shop.orders.models import Order, ReturnRequest, WarrantyClaim
 from shop.rules import delivery, returns, warranty
 
@@ -104,6 +105,7 @@ def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
     furthest = max((JOURNEY.index(step) for step in reached if step in JOURNEY), default=-1)
     reached |= set(JOURNEY[:furthest + 1])
     lines = []
+    refunded = orders.refunded_in_full(order)  # its money is back: no return to offer
     for line in order.lines:
         terms = warranty.terms_from_dicts(line.warranty_terms)
         decision = aftercare.return_decision(order, line, "changed_mind", 1, today,
@@ -112,7 +114,8 @@ def order_page_context(order: Order, now: datetime, zone_name: str) -> dict:
             "line": line, "warranty": warranty.warranty_table(terms),
             # a unit asked back or replaced under warranty has had its one remedy
             "units_open": line.units_open,
-            "return_open": line.units_open > 0 and (bool(decision and decision.eligible) or bool(
+            "return_open": line.units_open > 0 and not refunded and (
+                bool(decision and decision.eligible) or bool(
                 order.delivered_at and aftercare.return_decision(
                     order, line, "defective", 1, today, zone_name).eligible)),
         })

@@ -265,7 +265,8 @@ def _refund_late_payment(order_id: int, session, client, tax: TaxCharged) -> Out
     once (the books show what was taken, and its tax), then refunded under the order's one
     late-refund key, so a repeated delivery retries that refund and never sends a second.
     If Stripe refuses, the order's timeline says so for a manager to refund it by hand (its
-    page offers the refund), and the webhook is still answered: its event is kept."""
+    page offers the refund, and the dashboard lists it), and the webhook is still answered
+    (200). Its event row went with the rollback above: a replay asks again under the key."""
     order = db.session.get(Order, order_id)
     cancelled = order.status == "cancelled"
     recorded = db.session.execute(
@@ -275,6 +276,11 @@ def _refund_late_payment(order_id: int, session, client, tax: TaxCharged) -> Out
                 tax_cents=tax.total_cents, shipping_tax_cents=tax.shipping_cents,
                 captured_cents=session.amount_total or order.total_cents,
                 stripe_payment_intent=session.payment_intent_id)).rowcount
+    if not recorded:
+        db.session.refresh(order)
+        if order.paid_at is not None:  # another delivery of it honoured it meanwhile
+            db.session.rollback()
+            return Outcome("already_paid", order.number)
     if recorded:
         _record_line_tax(tax)
         orders.record_status(order, order.status, actor="stripe",
@@ -289,7 +295,9 @@ def _refund_late_payment(order_id: int, session, client, tax: TaxCharged) -> Out
     try:
         pending = refunds.pending_refund(order.id)
         if pending is not None:  # sent before, answer lost: ask again under its own key
-            refunds.retry_refund(pending.id, client)
+            asked = refunds.retry_refund(pending.id, client)
+            if asked.status == "failed":
+                raise refunds.RefundError(getattr(asked, "failure", "") or "refund failed")
         elif order.captured_cents > order.refunded_cents:
             refunds.refund_order(order.id, order.captured_cents - order.refunded_cents, reason,
                                  client, actor="system",

@@ -129,13 +129,17 @@ def _blocking(claims: list[dict]) -> list[dict]:
 
 def claims_reason(claims: list[dict]) -> str:
     """The checker's blocking findings in one line, for staff."""
-    return "Claims checker: " + "; ".join(f"\u201c{c['text']}\u201d ({c['reason']})"
+    return "Claims checker: " + "; ".join(f"{_quoted(c)} ({c['reason']})"
                                           for c in _blocking(claims))
+
+
+def _quoted(claim: dict) -> str:
+    return f"\u201c{claim['text']}\u201d"
 
 
 def claims_refusal(claims: list[dict]) -> str:
     """What the buyer is told when the checker blocks their review: the words it blocked."""
-    quoted = ", ".join(f"\u201c{c['text']}\u201d" for c in _blocking(claims))
+    quoted = ", ".join(_quoted(c) for c in _blocking(claims))
     return (f"We can't publish reviews that make medical or health-treatment claims, and "
             f"this one says {quoted}. Please tell other shoppers about the equipment and your "
             "training instead, and send it again.")

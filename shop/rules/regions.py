@@ -28,6 +28,7 @@ CANADIAN_PROVINCE_NAMES = MappingProxyType({
 CANADIAN_PROVINCES = tuple(CANADIAN_PROVINCE_NAMES)
 NAMES = {"US": US_STATE_NAMES, "CA": CANADIAN_PROVINCE_NAMES}
 MAX_TYPED = 40  # the longest name is 25 letters; room for spaces and a stray word
+MAX_CODE = 3  # what an order, a cart and an address keep (String(3) columns)
 
 
 def _plain(text: str) -> str:

@@ -1,5 +1,5 @@
 """Staff handle returns: queue, approve or reject, receive (restock or write off), refund or replace."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -495,3 +495,37 @@ def test_the_customer_sees_why_a_return_was_refused(app, as_staff, rack):
               token_from="/track")
     page = customer.get(f"/track/{order.number}").get_data(as_text=True)
     assert "rejected<br><small>Why: The photos show months of wear.</small>" in page
+
+
+def test_a_whole_order_return_whose_refund_settled_later_is_finished_by_refunding_again(
+        app, standin, rack):
+    from shop.payments import refunds
+    from tests.checkout.test_payment_rules import client_for
+    from tests.checkout.test_refund_outcomes import RefundsThenTimesOut
+    # given a really paid, delivered one-item order, returned damaged: the return's refund
+    # (item, shipping and tax) is the whole payment
+    band = make_product(name="Loop Bands", variants=[
+        {"sku": "BAND", "price_cents": 2_900, "on_hand": 5, "weight_g": 450, "length_cm": 20,
+         "width_cm": 15, "height_cm": 5}]).variants[0]
+    order = checkout.place_order(cart_with(band, 1), DETAILS, utcnow())
+    payments.fulfil_session(paid_session(app, order, standin), utcnow())
+    order = fresh(Order, order.id)
+    order.status, order.delivered_at = "delivered", DELIVERED
+    db.session.commit()
+    request = ask_return(order, reason="damaged", status="received")
+    decision = aftercare.return_decision(order, order.lines[0], "damaged", 1, ASKED.date(),
+                                         app.config["SHOP_TIMEZONE"])
+    request.refund_cents = decision.refund_cents
+    db.session.commit()
+    assert decision.refund_cents == order.captured_cents
+    # when the manager's refund loses Stripe's answer, and the worker settles it later
+    service.refund_return(request.id, RefundsThenTimesOut(client_for(app)), "boss@example.com",
+                          app.config["SHOP_TIMEZONE"])
+    refunds.reconcile_pending_refunds(client_for(app), utcnow() + timedelta(minutes=5))
+    assert fresh(Order, order.id).status == "refunded"
+    # then refunding again (as the page says) finishes the return, without a second refund
+    service.refund_return(request.id, client_for(app), "boss@example.com",
+                          app.config["SHOP_TIMEZONE"])
+    assert fresh(ReturnRequest, request.id).status == "refunded"
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 1
+    assert len(emails_of("return_refunded")) == 1

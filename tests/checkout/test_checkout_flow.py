@@ -262,6 +262,18 @@ def test_a_mistyped_state_says_how_to_write_it_and_the_field_has_room_for_names(
     assert 'maxlength="40"' in client.get("/checkout").get_data(as_text=True)
 
 
+def test_a_region_name_outside_the_us_and_canada_is_refused_not_cut_or_crashed(
+        client, wired, stock):
+    # a name there is not read as a code, and the order keeps a code of 3 letters at most
+    add_to_cart(client, "BAND", 1)
+    response = submit_checkout(client, country="GB", region="Greater London",
+                               postal_code="SW1A 1AA", shipping_method="international")
+    error = re.search(r'id="region-error">([^<]*)<', response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert error.group(1).startswith("Outside the US and Canada, leave this empty")
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
 def test_canadian_postal_codes_are_checked(client, wired, stock):
     add_to_cart(client, "BAND", 1)
     bad = submit_checkout(client, country="CA", region="ON", postal_code="12345")

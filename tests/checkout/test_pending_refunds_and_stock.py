@@ -49,8 +49,11 @@ def test_an_order_whose_full_refund_is_pending_is_neither_packed_nor_shipped(app
                               "boss@example.com", by_manager=True)
     order = fresh(order)
     assert order.status == "paid" and order.refunded_cents == order.captured_cents > 0
-    # then it is off the pick list, offers no packing, and packing it is refused
+    # then it is off the pick list and the dashboard's orders to ship, offers no packing,
+    # and packing it is refused
+    from shop.backoffice.dashboard import dashboard_numbers
     assert order.number not in {n for row in fulfilment.pick_list() for n, _, _ in row.orders}
+    assert order.number not in {row.number for row in dashboard_numbers(utcnow())["to_ship"]}
     assert "pack" not in fulfilment.available_actions(order)
     with pytest.raises(fulfilment.FulfilmentError, match="refunded in full"):
         fulfilment.mark_packed(order.number, "staff@example.com")
@@ -81,7 +84,7 @@ def test_a_customer_whose_cancellation_refund_is_pending_is_told_so_and_the_orde
         customer_orders.cancel(customer, order.number, RefundsThenTimesOut(client_for(app)))
     # then they are not told that nothing changed, and staff cannot pack it
     assert "nothing was charged or changed" not in str(refused.value)
-    assert "refund" in str(refused.value) and "will not be sent" in str(refused.value)
+    assert "refund was sent" in str(refused.value) and "on hold" in str(refused.value)
     with pytest.raises(fulfilment.FulfilmentError):
         fulfilment.mark_packed(order.number, "staff@example.com")
 
@@ -176,3 +179,22 @@ def test_a_late_payment_whose_refund_stripe_refuses_is_recorded_not_crashed(app,
     assert order.status == "refunded" and order.paid_at is None
     assert db.session.scalar(select(func.count()).select_from(Refund)
                              .where(Refund.order_id == order.id, Refund.status == "succeeded")) == 1
+
+
+def test_a_late_refund_refused_after_its_answer_was_lost_is_noted_and_listed_to_give_back(
+        app, standin, band):
+    from shop.backoffice.dashboard import dashboard_numbers
+    # given a late payment whose refund never reached Stripe (pending)
+    order, session, _, _ = late_payment_with_the_stock_gone(
+        app, standin, band, NeverReached(client_for(app)))
+    assert not dashboard_numbers(utcnow())["to_give_back"]  # pending: the worker asks again
+    # when the payment is delivered again and Stripe now refuses that refund
+    again = payments.fulfil_session(session, utcnow(), Declines(client_for(app)))
+    # then it is not reported as refunded: the timeline says so and the dashboard lists it
+    assert again.action == "late_refund_failed"
+    order = fresh(order)
+    assert order.refunded_cents == 0 and order.paid_at is None
+    notes = db.session.scalars(select(OrderStatusChange.note)
+                               .where(OrderStatusChange.order_id == order.id)).all()
+    assert any("refused" in note for note in notes)
+    assert [row.number for row in dashboard_numbers(utcnow())["to_give_back"]] == [order.number]

@@ -135,9 +135,10 @@ def cancel(customer: Customer, number: str, client: gateway.StripeClient) -> Ord
             return order
         if orders.refunded_in_full(order):  # the refund was sent; Stripe's answer is pending
             raise CancelRefused(f"We are cancelling order {number}: your refund was sent and "
-                                "we are waiting for the payment provider's answer, so the "
-                                "order will not be sent. Check this page again in a few "
-                                "minutes.") from None
+                                "we are waiting for the payment provider's answer. The order "
+                                "is on hold and will not be packed meanwhile. Check this page "
+                                "again in a few minutes; if it still shows the order as paid, "
+                                "please contact us.") from None
         raise CancelRefused(f"We couldn't cancel order {number} just now; nothing was "
                             "charged or changed by this try. Please try again in a few "
                             "minutes, or contact us.") from None
