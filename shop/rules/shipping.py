@@ -248,10 +248,8 @@ def _unserved_reason(dest: Destination, config: ShippingConfig) -> str:
     country, region = _normalise(dest)
     if not country:
         return "Choose a country to see shipping options"
-    if country == "US" and not region:
+    if country == "US":  # every state and territory is served: an unknown one is a typo
         return "Choose a US state or territory to see shipping options"
-    if country == "US":
-        return "We don't ship to that state"
     return f"We don't ship to {config.country_names.get(country, 'that country')} yet"
 
 
