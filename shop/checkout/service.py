@@ -5,6 +5,7 @@ from the catalog, and stock reserved by conditional updates. `start_payment`
 creates the Checkout Session; if Stripe cannot be reached the order is
 cancelled and its reservation released, so nothing is left hanging.
 """
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,12 +25,15 @@ from shop.payments import gateway, service as payments
 from shop.rules import delivery, discounts as discount_rules, returns, shipping, warranty
 from shop.web_cache import versions
 
+log = logging.getLogger(__name__)
+
 RESERVATION_MINUTES = 30
 # Stripe Tax product tax codes: general tangible goods, and shipping.
 GOODS_TAX_CODE = "txcd_99999999"
 SHIPPING_TAX_CODE = "txcd_92010001"
 # Stripe wants a session to live at least 30 minutes from its creation; a minute of margin.
 SESSION_MINUTES = 31
+CARD_ONLY = ("card",)
 
 
 class CheckoutError(Exception):
@@ -272,19 +276,30 @@ def start_payment(order: Order, client: gateway.StripeClient, *, success_url: st
     """
     expires_at = utcnow() + timedelta(minutes=SESSION_MINUTES)
     _write_order(order, reservation_expires_at=max(order.reservation_expires_at, expires_at))
+
+    def create_session(methods: tuple[str, ...], key: str) -> gateway.CheckoutSession:
+        return client.create_checkout_session(
+            order_ref=order.number, line_items=payment_line_items(order),
+            customer_email=order.email, success_url=success_url, cancel_url=cancel_url,
+            expires_at=int(expires_at.timestamp()), payment_method_types=methods,
+            idempotency_key=key, metadata={"order_number": order.number},
+            customer_id=customer_id, automatic_tax=automatic_tax)
+
     try:
         customer_id = client.create_customer(
             email=order.email, shipping=tax_address(order),
             idempotency_key=f"checkout-customer-{order.number}") if automatic_tax else None
-        session = client.create_checkout_session(
-            order_ref=order.number, line_items=payment_line_items(order),
-            customer_email=order.email, success_url=success_url, cancel_url=cancel_url,
-            expires_at=int(expires_at.timestamp()),
-            payment_method_types=payment_methods,
-            idempotency_key=f"checkout-session-{order.number}",
-            metadata={"order_number": order.number},
-            customer_id=customer_id, automatic_tax=automatic_tax,
-        )
+        try:
+            session = create_session(payment_methods, f"checkout-session-{order.number}")
+        except gateway.PaymentError as error:
+            if not (_refused_by_provider(error) and payment_methods != CARD_ONLY):
+                raise
+            # Financing (Affirm, Klarna) is switched on in the seller's Stripe account, not
+            # here: when Stripe refuses a session offering it, the customer may still pay by
+            # card. Stripe said no, so no session exists: a new key for the new request.
+            log.warning("order %s: Stripe refused a checkout with %s (%s); offering card only",
+                        order.number, ", ".join(payment_methods), error.message)
+            session = create_session(CARD_ONLY, f"checkout-session-{order.number}-card")
     except gateway.PaymentError as error:
         if _refused_by_provider(error):
             cancel_unpaid(order, note=f"Payment provider refused the checkout: {error.message}")
