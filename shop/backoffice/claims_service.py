@@ -17,6 +17,7 @@ from shop.backoffice.casework import (ActionRefused, AlreadyHandled, GoodwillReq
 from shop.catalog.models import StockMovement
 from shop.extensions import db
 from shop.orders import aftercare, emails, replacements
+from shop.orders import service as orders
 from shop.orders.models import CLAIM_STATUSES, Order, OrderLine, WarrantyClaim
 from shop.pagination import Page
 from shop.rules import warranty
@@ -103,6 +104,11 @@ def approve_claim(claim_id: int, remedy: str, goodwill: bool, note: str, actor: 
     """requested -> approved_repair / approved_replacement; not covered needs goodwill ticked,
     and a goodwill replacement (a free unit the rules don't owe) needs a manager."""
     claim, order, line = _require_claim(claim_id)
+    if remedy == "replacement" and orders.refunded_in_full(order):
+        raise ActionRefused(f"Order {order.number} is refunded in full already (or its refund "
+                            "is waiting for Stripe's answer): a replacement on top would be "
+                            "free goods. Approve a repair, or reject the claim. Nothing was "
+                            "changed.")
     at_request, now, covered = _claim_coverages(claim, order, line, today, zone_name)
     if not covered and not goodwill:
         raise GoodwillRequired(f"The warranty rules say this is not covered ({now.reason}). "

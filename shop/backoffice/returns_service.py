@@ -125,9 +125,18 @@ def _queue_return_email(kind: str, subject: str, return_id: int, **context) -> N
                  track_url=emails.tracking_link(order), **context)
 
 
+def _refuse_when_refunded_in_full(order: Order) -> None:
+    """A return's remedy on top of a full refund would be free goods or money twice."""
+    if orders.refunded_in_full(order):
+        raise ActionRefused(f"Order {order.number} is refunded in full already (or its refund "
+                            "is waiting for Stripe's answer): nothing is left to refund or "
+                            "replace. Reject this return with that reason instead.")
+
+
 def approve_return(return_id: int, remedy: str, note: str, actor: str, zone_name: str) -> None:
     """requested -> approved, with a remedy the rules allow for the customer's reason."""
     return_request, order, line = _require_return(return_id)
+    _refuse_when_refunded_in_full(order)
     decision = _decision_when_asked(order, line, return_request, zone_name)
     if not decision.eligible:
         raise ActionRefused(f"The return rules don't allow this return ({decision.reason}); "
@@ -265,6 +274,7 @@ def _mark_refunded(return_id: int, order: Order, amount: int, refund: Refund, ac
 def replace_return(return_id: int, actor: str, zone_name: str) -> OrderLine:
     """received -> replaced: a zero-price replacement order, stock taken for it."""
     return_request, order, line = _require_return(return_id)
+    _refuse_when_refunded_in_full(order)
     decision = _decision_when_asked(order, line, return_request, zone_name)
     if return_rules.REPLACEMENT not in remedies_allowed(decision):
         raise ActionRefused(f"For \"{reason_label(return_request.reason)}\" the return rules "

@@ -103,10 +103,12 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     code = cart.discount_code if cart is not None else ""
     summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config,
                                      discount_code=code)
+    # The cart's own open checkout holds its stock and its code's use: when either falls
+    # short, the caller closes that checkout (giving them back) and tries again.
+    held_back = any(line.over_stock for line in lines) or bool(summary.discount_problem)
+    if held_back and _open_checkout(cart_id) is not None:
+        raise OpenCheckoutExists(IN_PROGRESS)
     if summary.problems:
-        short = any(line.over_stock for line in lines)
-        if short and _open_checkout(cart_id) is not None:  # its own hold may be what is short:
-            raise OpenCheckoutExists(IN_PROGRESS)  # the caller closes it, then tries again
         raise CheckoutError(summary.problems[0])
     if summary.discount_problem:
         raise CheckoutError(f"{summary.discount_problem} Remove the code in your cart to check "

@@ -195,6 +195,21 @@ def test_approving_a_replacement_adds_a_zero_price_line_and_takes_stock(as_staff
     assert f"It ships as order {shipment.number}" in body
 
 
+def test_no_replacement_for_a_claim_on_an_order_refunded_in_full(as_staff, bench):
+    # given a claim on an order a manager has since refunded in full
+    claim = claim_for(bench)
+    order = fresh(Order, claim.order_id)
+    order.refunded_cents, order.status = order.captured_cents, "refunded"
+    db.session.commit()
+    # when staff approve a replacement, then it is refused: the money is back already
+    response = act(as_staff, claim.id, "approve", claim_remedy="replacement")
+    assert response.status_code == 409
+    assert "a replacement on top would be free goods" in flashes(response)
+    assert fresh(WarrantyClaim, claim.id).status == "requested"
+    assert db.session.scalar(select(Order).where(Order.replacement_for_id == order.id)) is None
+    assert fresh(Variant, bench.id).on_hand == 3
+
+
 def test_a_replacement_is_refused_when_out_of_stock(as_staff, bench):
     claim = claim_for(bench)
     db.session.get(Variant, bench.id).reserved = 3

@@ -529,3 +529,22 @@ def test_a_whole_order_return_whose_refund_settled_later_is_finished_by_refundin
     assert fresh(ReturnRequest, request.id).status == "refunded"
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 1
     assert len(emails_of("return_refunded")) == 1
+
+
+def test_staff_cannot_approve_or_replace_a_return_of_an_order_refunded_in_full(as_staff, rack):
+    # given a return asking for a replacement, then a manager refunded the whole order
+    order = delivered_order(rack)
+    request = ask_return(order, remedy="replacement", status="requested")
+    order = fresh(Order, order.id)
+    order.refunded_cents, order.status = order.captured_cents, "refunded"
+    db.session.commit()
+    # when staff approve it, then (received meanwhile) send the replacement
+    approved = act(as_staff, request.id, "approve", remedy="replacement", note="")
+    fresh(ReturnRequest, request.id).status = "received"
+    db.session.commit()
+    replaced = act(as_staff, request.id, "replace")
+    # then both are refused (found by a review: free goods on top of a full refund)
+    assert approved.status_code == 409 and replaced.status_code == 409
+    assert "refunded in full already" in flashes(replaced)
+    assert db.session.scalar(select(Order).where(Order.replacement_for_id == order.id)) is None
+    assert fresh(ReturnRequest, request.id).status == "received"

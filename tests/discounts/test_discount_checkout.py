@@ -101,6 +101,22 @@ def test_an_expired_checkout_gives_the_use_back(app, client, wired, stock):
     assert uses("LAST") == 0
 
 
+def test_submitting_again_with_a_code_whose_last_use_the_cart_holds_starts_a_new_checkout(
+        app, client, wired, stock):
+    # given the last use of a code held by the cart's own open checkout
+    make_discount_code("LAST", max_uses=1)
+    first, _ = checkout_with_code(client, "LAST")
+    # when the customer submits the checkout again (another address, say)
+    again = submit_checkout(client, address1="2 Other St")
+    # then the open checkout is closed, its use given back, and taken by the new one
+    assert again.status_code == 303, flashes(again)
+    db.session.expire_all()
+    assert db.session.get(Order, first.id).status == "cancelled"
+    assert db.session.scalar(select(Order.discount_code).where(
+        Order.status == "pending_payment")) == "LAST"
+    assert uses("LAST") == 1
+
+
 def test_a_cancelled_checkout_gives_the_use_back_once(app, client, wired, stock):
     make_discount_code("LAST", max_uses=1)
     order, _ = checkout_with_code(client, "LAST")
