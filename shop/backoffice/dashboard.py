@@ -63,6 +63,13 @@ def dashboard_numbers(now: datetime) -> dict:
             .where(Order.paid_at.is_(None), Order.captured_cents > Order.refunded_cents,
                    Order.status != "payment_mismatch")
             .order_by(Order.created_at)).all(),
+        # Sold, refunded in full before shipping: cancelling each puts its stock back on sale
+        # (fulfilment.refunded_unshipped).
+        "to_put_back": db.session.execute(
+            select(Order.number, Order.name)
+            .where(Order.status == "refunded", Order.shipped_at.is_(None),
+                   Order.paid_at.is_not(None))
+            .order_by(Order.created_at)).all(),
         # Refunds whose outcome at Stripe is not known yet (the worker reconciles them).
         "pending_refunds": db.session.scalar(select(func.count()).select_from(Refund)
                                              .where(Refund.status == "pending")),

@@ -47,6 +47,26 @@ def test_an_order_paid_after_the_cut_off_waits_for_the_next_business_day(app, as
     assert "Tue 24 Nov" in html
 
 
+def test_the_dashboard_lists_refunded_orders_whose_stock_waits_to_go_back(app, as_staff):
+    # given an order sold then refunded in full before it shipped, one refunded after it
+    # shipped, and a late payment refunded (never sold)
+    app.config["FIXED_NOW"] = MONDAY_MORNING
+    rack = make_product(variants=[{"price_cents": 50_000}]).variants[0]
+
+    def refunded(paid_at, shipped_at=None):
+        return make_order([(rack, 1)], status="refunded", paid_at=paid_at, shipped_at=shipped_at,
+                          captured_cents=50_000, refunded_cents=50_000)
+    unshipped = refunded(MONDAY_MORNING)
+    shipped = refunded(MONDAY_MORNING, shipped_at=MONDAY_MORNING)
+    never_sold = refunded(None)
+    # when staff open the dashboard
+    html = as_staff.get("/admin/").get_data(as_text=True)
+    # then only the first waits for a cancel to put its stock back on sale
+    box = html.split('data-testid="to-put-back"', 1)[1].split("</div>", 1)[0]
+    assert "1 refunded order not shipped:" in box and unshipped.number in box
+    assert shipped.number not in box and never_sold.number not in box
+
+
 def test_a_manager_creates_an_account_with_an_audit_row(as_manager, manager_user):
     response = post_form(as_manager, "/admin/staff", {
         "email": "Pat@Example.com", "name": "Pat", "role": "staff",
