@@ -299,17 +299,23 @@ def test_staff_cannot_refund_a_return(as_staff, rack):
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
 
 
-def test_a_manager_refunds_a_received_return_through_stripe_once(app, client, standin,
-                                                                 manager_user):
-    # given a really paid and delivered order of two band sets, one set came back damaged
+def paid_and_delivered(app, standin, quantity: int) -> Order:
+    """An order of `quantity` band sets paid through the Stripe stand-in, then delivered."""
     band = make_product(name="Loop Bands", variants=[
         {"sku": "BAND", "price_cents": 2_900, "on_hand": 5, "weight_g": 450, "length_cm": 20,
          "width_cm": 15, "height_cm": 5}]).variants[0]
-    order = checkout.place_order(cart_with(band, 2), DETAILS, utcnow())
+    order = checkout.place_order(cart_with(band, quantity), DETAILS, utcnow())
     payments.fulfil_session(paid_session(app, order, standin), utcnow())
     order = fresh(Order, order.id)
     order.status, order.delivered_at = "delivered", DELIVERED
     db.session.commit()
+    return order
+
+
+def test_a_manager_refunds_a_received_return_through_stripe_once(app, client, standin,
+                                                                 manager_user):
+    # given a really paid and delivered order of two band sets, one set came back damaged
+    order = paid_and_delivered(app, standin, quantity=2)
     request = ask_return(order, reason="damaged", status="received")
     expected = 2_900 + order.lines[0].shipping_cents // 2
     sign_in(client, manager_user)
@@ -504,14 +510,7 @@ def test_a_whole_order_return_whose_refund_settled_later_is_finished_by_refundin
     from tests.checkout.test_refund_outcomes import RefundsThenTimesOut
     # given a really paid, delivered one-item order, returned damaged: the return's refund
     # (item, shipping and tax) is the whole payment
-    band = make_product(name="Loop Bands", variants=[
-        {"sku": "BAND", "price_cents": 2_900, "on_hand": 5, "weight_g": 450, "length_cm": 20,
-         "width_cm": 15, "height_cm": 5}]).variants[0]
-    order = checkout.place_order(cart_with(band, 1), DETAILS, utcnow())
-    payments.fulfil_session(paid_session(app, order, standin), utcnow())
-    order = fresh(Order, order.id)
-    order.status, order.delivered_at = "delivered", DELIVERED
-    db.session.commit()
+    order = paid_and_delivered(app, standin, quantity=1)
     request = ask_return(order, reason="damaged", status="received")
     decision = aftercare.return_decision(order, order.lines[0], "damaged", 1, ASKED.date(),
                                          app.config["SHOP_TIMEZONE"])

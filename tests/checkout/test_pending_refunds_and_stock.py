@@ -89,17 +89,20 @@ def test_a_customer_whose_cancellation_refund_is_pending_is_told_so_and_the_orde
         fulfilment.mark_packed(order.number, "staff@example.com")
 
 
+def cancel(order, client):
+    return order_payments.cancel(order.number, "Customer asked", client, "boss@example.com",
+                                 by_manager=True)
+
+
 def test_a_second_cancel_waits_for_a_refund_that_never_reached_stripe(app, standin, band):
     order = paid_order(app, standin, band)
     units = on_hand(band)
     # given a cancellation whose refund never reached Stripe (pending)
     with pytest.raises(fulfilment.FulfilmentError):
-        order_payments.cancel(order.number, "Customer asked", NeverReached(client_for(app)),
-                              "boss@example.com", by_manager=True)
+        cancel(order, NeverReached(client_for(app)))
     # when the manager tries again and Stripe is still unreachable
     with pytest.raises(fulfilment.FulfilmentError, match="waiting"):
-        order_payments.cancel(order.number, "Customer asked", NeverReached(client_for(app)),
-                              "boss@example.com", by_manager=True)
+        cancel(order, NeverReached(client_for(app)))
     # then the order is not cancelled and no stock came back while the money is not back
     order = fresh(order)
     assert order.status == "paid"
@@ -111,11 +114,9 @@ def test_a_second_cancel_settles_the_pending_refund_first_then_cancels_once(app,
     order = paid_order(app, standin, band)
     units = on_hand(band)
     with pytest.raises(fulfilment.FulfilmentError):
-        order_payments.cancel(order.number, "Customer asked", NeverReached(client_for(app)),
-                              "boss@example.com", by_manager=True)
+        cancel(order, NeverReached(client_for(app)))
     # when Stripe answers again: the pending refund is sent under its own key, then cancelled
-    order_payments.cancel(order.number, "Customer asked", client_for(app), "boss@example.com",
-                          by_manager=True)
+    cancel(order, client_for(app))
     order = fresh(order)
     assert order.status == "cancelled" and order.refunded_cents == order.captured_cents
     assert db.session.scalars(select(Refund.status).where(Refund.order_id == order.id)).all() \
