@@ -103,11 +103,8 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     code = cart.discount_code if cart is not None else ""
     summary = cart_service.summarise(lines, destination, now, shipping_config, delivery_config,
                                      discount_code=code)
-    # The cart's own open checkout holds its stock and its code's use: when either falls
-    # short, the caller closes that checkout (giving them back) and tries again.
-    held_back = any(line.over_stock for line in lines) or bool(summary.discount_problem)
-    if held_back and _open_checkout(cart_id) is not None:
-        raise OpenCheckoutExists(IN_PROGRESS)
+    if _held_by_its_open_checkout(cart_id, lines, summary, code, now):
+        raise OpenCheckoutExists(IN_PROGRESS)  # the caller closes it, then tries again
     if summary.problems:
         raise CheckoutError(summary.problems[0])
     if summary.discount_problem:
@@ -182,6 +179,21 @@ def place_order(cart_id: int, details: CheckoutDetails, now: datetime,
     versions.products_changed({line.product_slug for line in lines},
                               listings=any(line.available <= line.quantity for line in lines))
     return order
+
+
+def _held_by_its_open_checkout(cart_id: int, lines, summary, code: str, now: datetime) -> bool:
+    """The cart's own open checkout holds what this checkout finds short: its stock, or
+    the last use of its code. Closing it gives them back (other problems it would not fix,
+    and the customer may be paying that checkout in another tab)."""
+    short = any(line.over_stock for line in lines)
+    if not short and not summary.discount_problem:
+        return False
+    open_order = _open_checkout(cart_id)
+    if open_order is None:
+        return False
+    return short or (open_order.discount_code_id is not None
+                     and discounts.normalise(open_order.discount_code) == discounts.normalise(code)
+                     and discounts.usable_with_a_use_back(code, lines, now))
 
 
 def _open_checkout(cart_id: int) -> Order | None:

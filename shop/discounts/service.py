@@ -6,7 +6,7 @@ row per (code, customer email), inserted once under a unique constraint. However
 buyers race for the last use, one gets it. A checkout that closes unpaid (expired,
 abandoned, cancelled) gives its use back in the same transaction that closes it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -73,6 +73,17 @@ def for_cart(code: str, lines, now: datetime) -> CartDiscount | None:
     terms = terms_of(row)
     verdict = rules.check(terms, discount_lines(lines), now)
     return CartDiscount(code, terms if verdict.allowed else None, verdict.reason)
+
+
+def usable_with_a_use_back(code: str, lines, now: datetime) -> bool:
+    """Whether the code would pass its checks with one use given back: what closing the
+    cart's own open checkout, which holds a use of it, would do."""
+    row = find(normalise(code))
+    if row is None:
+        return False
+    terms = terms_of(row)
+    terms = replace(terms, uses=max(terms.uses - 1, 0))
+    return rules.check(terms, discount_lines(lines), now).allowed
 
 
 def set_cart_code(cart, code: str, lines, now: datetime) -> str:

@@ -117,6 +117,47 @@ def test_submitting_again_with_a_code_whose_last_use_the_cart_holds_starts_a_new
     assert uses("LAST") == 1
 
 
+def open_session_status(standin, order) -> str:
+    db.session.expire_all()
+    session_id = db.session.get(Order, order.id).stripe_session_id
+    return stripe_get(standin, f"/v1/checkout/sessions/{session_id}")["status"]
+
+
+def test_a_code_made_inactive_does_not_close_the_checkout_the_customer_may_be_paying(
+        app, client, wired, stock):
+    # given an open checkout with a code, which a manager then switches off
+    code = make_discount_code("SAVE10", percent=10)
+    first, _ = checkout_with_code(client, "SAVE10")
+    db.session.get(DiscountCode, code.id).active = False
+    db.session.commit()
+    # when the customer submits again: closing their checkout would not bring the code back
+    again = submit_checkout(client, address1="2 Other St")
+    # then they are told, and the checkout they may be paying in another tab stays open
+    assert again.status_code == 400
+    assert "no longer active" in flashes(again)
+    assert db.session.get(Order, first.id).status == "pending_payment"
+    assert open_session_status(wired, first) == "open"
+
+
+def test_a_code_used_up_by_someone_else_does_not_close_a_checkout_without_it(
+        app, client, wired, stock):
+    # given an open checkout without a code; then the customer enters the last use of one,
+    # and someone else takes it
+    add_to_cart(client, "BAND", 2)
+    first = submit_checkout(client)
+    assert first.status_code == 303
+    first_order = db.session.scalar(select(Order).where(Order.status == "pending_payment"))
+    make_discount_code("LAST", max_uses=1)
+    enter_code(client, "LAST")
+    db.session.scalar(select(DiscountCode).where(DiscountCode.code == "LAST")).uses = 1
+    db.session.commit()
+    # when the customer submits again, then the open checkout (which holds no use) stays
+    again = submit_checkout(client, address1="2 Other St")
+    assert again.status_code == 400
+    assert db.session.get(Order, first_order.id).status == "pending_payment"
+    assert open_session_status(wired, first_order) == "open"
+
+
 def test_a_cancelled_checkout_gives_the_use_back_once(app, client, wired, stock):
     make_discount_code("LAST", max_uses=1)
     order, _ = checkout_with_code(client, "LAST")
