@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from shop.accounts.service import AccountError, create_staff
+from shop.accounts.service import MIN_PASSWORD_LENGTH, AccountError, create_staff
 from shop.catalog.copy_review import product_facts, review_copy, review_customer_text
 from shop.catalog.models import Category, Product
 from shop.catalog.seed import BlockedCopy, seed_demo
@@ -33,6 +33,17 @@ def _product_copy_findings(product: Product):
     return review_copy(fields, facts) + review_customer_text("image_alt", product.image_alt,
                                                              facts)
 
+
+
+class StaffPassword(click.ParamType):
+    """A new staff password, checked for length as soon as it is typed: the prompt asks
+    again at once, not after the confirmation (the account service checks it too)."""
+    name = "password"
+
+    def convert(self, value, param, ctx):
+        if len(value) < MIN_PASSWORD_LENGTH:
+            self.fail(f"Use at least {MIN_PASSWORD_LENGTH} characters.", param, ctx)
+        return value
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
@@ -115,7 +126,9 @@ def register(app: Flask) -> None:
     @click.option("--role", type=click.Choice(["staff", "manager"]), default="staff",
                   show_default=True)
     @click.option("--name", default="")
-    @click.password_option(help="At least 12 characters (asked for when not given).")
+    @click.password_option(type=StaffPassword(),
+                           help=f"At least {MIN_PASSWORD_LENGTH} characters (asked for when "
+                                "not given).")
     def create_staff_command(email, role, name, password):
         """Create a back-office account: flask --app wsgi create-staff EMAIL --role manager."""
         try:

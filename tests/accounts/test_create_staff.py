@@ -41,6 +41,17 @@ def test_the_create_staff_command_writes_the_account_and_its_audit_row(app, runn
     assert entry.after == {"email": "boss@example.com", "role": "manager"}
 
 
+def test_the_create_staff_prompt_refuses_a_short_password_before_asking_it_again(app, runner):
+    # when the password typed at the prompt is too short, then a long one twice
+    result = runner.invoke(args=["create-staff", "pat@example.com"],
+                           input=f"short\n{PASSWORD}\n{PASSWORD}\n")
+    # then it said so at once (one "Repeat" only, for the long one), and made the account
+    assert result.exit_code == 0, result.output
+    assert "Use at least 12 characters." in result.output
+    assert result.output.count("Repeat for confirmation") == 1
+    assert staff_count() == 1
+
+
 def test_a_taken_email_is_refused_and_writes_nothing(app):
     # given an account
     accounts.create_staff("pat@example.com", PASSWORD, actor="mia@example.com")
