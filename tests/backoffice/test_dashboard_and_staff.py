@@ -67,6 +67,14 @@ def test_the_dashboard_lists_refunded_orders_whose_stock_waits_to_go_back(app, a
     assert shipped.number not in box and never_sold.number not in box
 
 
+def test_an_empty_sales_chart_labels_its_axis_once(app, as_staff):
+    # given no sale in the last 30 days (the axis top is then one cent)
+    html = as_staff.get("/admin/").get_data(as_text=True)
+    sales_chart = html.split('data-testid="chart-sales"', 1)[1].split("</figure>", 1)[0]
+    # then "$0" is written once, not once per grid line
+    assert sales_chart.count('text-anchor="end">$0</text>') == 1
+
+
 def test_a_manager_creates_an_account_with_an_audit_row(as_manager, manager_user):
     response = post_form(as_manager, "/admin/staff", {
         "email": "Pat@Example.com", "name": "Pat", "role": "staff",
