@@ -34,7 +34,6 @@ def _product_copy_findings(product: Product):
                                                              facts)
 
 
-
 class StaffPassword(click.ParamType):
     """A new staff password, checked for length as soon as it is typed: the prompt asks
     again at once, not after the confirmation (the account service checks it too)."""
@@ -44,6 +43,7 @@ class StaffPassword(click.ParamType):
         if len(value) < MIN_PASSWORD_LENGTH:
             self.fail(f"Use at least {MIN_PASSWORD_LENGTH} characters.", param, ctx)
         return value
+
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
