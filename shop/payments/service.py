@@ -276,16 +276,16 @@ def _refund_late_payment(order_id: int, session, client, tax: TaxCharged) -> Out
                 tax_cents=tax.total_cents, shipping_tax_cents=tax.shipping_cents,
                 captured_cents=session.amount_total or order.total_cents,
                 stripe_payment_intent=session.payment_intent_id)).rowcount
-    if not recorded:
-        db.session.refresh(order)
-        if order.paid_at is not None:  # another delivery of it honoured it meanwhile
-            db.session.rollback()
-            return Outcome("already_paid", order.number)
     if recorded:
         _record_line_tax(tax)
         orders.record_status(order, order.status, actor="stripe",
                              note="Paid after the order was cancelled; refunding" if cancelled
                              else "Paid after the checkout expired; stock gone, refunding")
+    else:  # recorded by an earlier delivery, unless another one honoured it meanwhile
+        db.session.refresh(order)
+        if order.paid_at is not None:
+            db.session.rollback()
+            return Outcome("already_paid", order.number)
     db.session.commit()
     db.session.refresh(order)
     if client is None:
